@@ -1,0 +1,47 @@
+package io.litewake;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One unbroken history in a replica: snapshots and the WAL segments that follow them.
+ *
+ * @param id 16 lowercase hex digits
+ * @param snapshots the snapshots, oldest index first
+ * @param walSegments the WAL segments, in (index, offset) order
+ * @param createdAt the timestamp of the oldest object
+ * @param updatedAt the timestamp of the newest object
+ */
+public record Generation(
+    String id, List<Snapshot> snapshots, List<WalSegment> walSegments, Instant createdAt, Instant updatedAt) {
+
+  /**
+   * Copies the lists and validates the components.
+   *
+   * @throws NullPointerException if a component is null
+   */
+  public Generation {
+    Objects.requireNonNull(id, "id");
+    snapshots = List.copyOf(snapshots);
+    walSegments = List.copyOf(walSegments);
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+  }
+
+  /**
+   * The highest WAL index with data in this generation, or of a snapshot if there is no segment.
+   *
+   * @return the last index, or -1 when the generation holds nothing
+   */
+  public long lastIndex() {
+    long last = -1;
+    for (Snapshot s : snapshots) {
+      last = Math.max(last, s.index());
+    }
+    for (WalSegment w : walSegments) {
+      last = Math.max(last, w.index());
+    }
+    return last;
+  }
+}

@@ -1,0 +1,56 @@
+package io.litewake;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a replica holds, as listed by {@link Restore#list()}: its generations with their
+ * snapshots, WAL segments and time bounds, and the objects under the prefix that are not part of
+ * the layout (they are ignored by restores and never deleted).
+ *
+ * @param location where the replica lives, secrets masked
+ * @param generations the generations, oldest first (by the timestamp of their newest object)
+ * @param ignoredKeys keys under {@code generations/} that do not follow the layout
+ */
+public record ReplicaContents(String location, List<Generation> generations, List<String> ignoredKeys) {
+
+  /**
+   * Copies the lists.
+   *
+   * @throws NullPointerException if a component is null
+   */
+  public ReplicaContents {
+    Objects.requireNonNull(location, "location");
+    generations = List.copyOf(generations);
+    ignoredKeys = List.copyOf(ignoredKeys);
+  }
+
+  /**
+   * The generation with the newest object, the one a restore of the latest state uses.
+   *
+   * @return the latest generation, empty when the replica holds none
+   */
+  public Optional<Generation> latest() {
+    return generations.isEmpty() ? Optional.empty() : Optional.of(generations.get(generations.size() - 1));
+  }
+
+  /**
+   * The generation with the given id.
+   *
+   * @param id 16 lowercase hex digits
+   * @return the generation, empty if the replica has none with that id
+   */
+  public Optional<Generation> generation(String id) {
+    return generations.stream().filter(g -> g.id().equals(id)).findFirst();
+  }
+
+  /**
+   * Whether the replica holds no generation at all.
+   *
+   * @return true when there is nothing to restore
+   */
+  public boolean isEmpty() {
+    return generations.isEmpty();
+  }
+}

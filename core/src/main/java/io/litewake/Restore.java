@@ -1,0 +1,246 @@
+package io.litewake;
+
+import io.litewake.internal.Checks;
+import io.litewake.internal.Layout;
+import io.litewake.internal.Redact;
+import io.litewake.internal.Replicas;
+import io.litewake.internal.RestoreEngine;
+import io.litewake.spi.Replica;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Restores a database from a replica: the latest state, or the state at a point in time, or at
+ * a chosen generation and WAL index.
+ *
+ * <pre>{@code
+ * Restore.from(URI.create("s3://bucket/apps/orders"))
+ *     .to(Path.of("data/orders.db"))
+ *     .ifDatabaseMissing()   // keep an existing database
+ *     .ifReplicaExists()     // an empty replica is not an error
+ *     .run();
+ * }</pre>
+ *
+ * <p>The output appears atomically: the database is assembled and checked ({@code PRAGMA
+ * integrity_check}) in a temporary file beside the target, then renamed into place. A failed
+ * restore leaves nothing at the output path. Each option may be set once; options are checked
+ * when set, combinations in {@link #run()}.
+ */
+public final class Restore {
+  private final URI uri;
+  private final Replica replica;
+  private Path target;
+  private Instant at;
+  private String generation;
+  private Long index;
+  private boolean ifDatabaseMissing;
+  private boolean ifReplicaExists;
+  private boolean overwrite;
+  private Integer parallelism;
+  private Boolean integrityCheck;
+
+  private Restore(URI uri, Replica replica) {
+    this.uri = uri;
+    this.replica = replica;
+  }
+
+  /**
+   * Starts a restore from the replica at {@code uri} ({@code file:///dir}, or {@code
+   * s3://bucket/prefix} with {@code io.litewake:litewake-s3}).
+   *
+   * @param uri the replica location
+   * @return a restore to configure
+   */
+  public static Restore from(URI uri) {
+    Checks.requireNonNull(uri, "uri");
+    Checks.requireArgument(uri.getScheme() != null, "replica URI '" + Redact.uri(uri)
+        + "' has no scheme: use s3://bucket/prefix or file:///dir");
+    return new Restore(uri, null);
+  }
+
+  /**
+   * Starts a restore from a replica the caller created (and closes).
+   *
+   * @param replica the replica
+   * @return a restore to configure
+   */
+  public static Restore from(Replica replica) {
+    Checks.requireNonNull(replica, "replica");
+    return new Restore(null, replica);
+  }
+
+  /**
+   * The database file to write.
+   *
+   * @param database the output path; its directory must exist
+   * @return this
+   */
+  public Restore to(Path database) {
+    Checks.requireNonNull(database, "database");
+    Checks.requireUnset(target, "target");
+    target = database;
+    return this;
+  }
+
+  /**
+   * Restores the newest state whose objects are not newer than {@code instant} (object storage
+   * timestamps, as Litestream uses them).
+   *
+   * @param instant the point in time
+   * @return this
+   */
+  public Restore at(Instant instant) {
+    Checks.requireNonNull(instant, "instant");
+    Checks.requireUnset(at, "at");
+    at = instant;
+    return this;
+  }
+
+  /**
+   * Restores from this generation instead of the latest one.
+   *
+   * @param id 16 lowercase hex digits, as {@link #list()} shows
+   * @return this
+   */
+  public Restore generation(String id) {
+    Checks.requireNonNull(id, "generation");
+    Checks.requireArgument(Layout.isGenerationId(id), "generation must be 16 lowercase hex digits, was '" + id + "'");
+    Checks.requireUnset(generation, "generation");
+    generation = id;
+    return this;
+  }
+
+  /**
+   * Restores up to the end of this WAL index (inclusive) of the chosen generation.
+   *
+   * @param walIndex a non-negative WAL index
+   * @return this
+   */
+  public Restore index(long walIndex) {
+    Checks.requireArgument(walIndex >= 0, "index must not be negative, was " + walIndex);
+    Checks.requireUnset(index, "index");
+    index = walIndex;
+    return this;
+  }
+
+  /**
+   * Does nothing (successfully) when the output file already exists.
+   *
+   * @return this
+   */
+  public Restore ifDatabaseMissing() {
+    Checks.requireState(!ifDatabaseMissing, "ifDatabaseMissing() was already called");
+    ifDatabaseMissing = true;
+    return this;
+  }
+
+  /**
+   * Does nothing (successfully) when the replica holds no generation, as on a first start.
+   *
+   * @return this
+   */
+  public Restore ifReplicaExists() {
+    Checks.requireState(!ifReplicaExists, "ifReplicaExists() was already called");
+    ifReplicaExists = true;
+    return this;
+  }
+
+  /**
+   * Replaces an existing output file (and removes its {@code -wal} and {@code -shm}). Never use it
+   * on a database that is open.
+   *
+   * @return this
+   */
+  public Restore overwrite() {
+    Checks.requireState(!overwrite, "overwrite() was already called");
+    overwrite = true;
+    return this;
+  }
+
+  /**
+   * How many objects are downloaded at once (default 8).
+   *
+   * @param downloads between 1 and 256
+   * @return this
+   */
+  public Restore parallelism(int downloads) {
+    Checks.requireArgument(downloads >= 1 && downloads <= 256, "parallelism must be between 1 and 256, was " + downloads);
+    Checks.requireUnset(parallelism, "parallelism");
+    parallelism = downloads;
+    return this;
+  }
+
+  /**
+   * Whether to run {@code PRAGMA integrity_check} on the result before moving it into place
+   * (default true). Every object is checked byte by byte either way.
+   *
+   * @param enabled false to skip the check on very large databases
+   * @return this
+   */
+  public Restore integrityCheck(boolean enabled) {
+    Checks.requireUnset(integrityCheck, "integrityCheck");
+    integrityCheck = enabled;
+    return this;
+  }
+
+  /**
+   * Lists what the replica holds without restoring anything.
+   *
+   * @return the generations, snapshots, WAL segments and time bounds
+   * @throws LitewakeException if the replica cannot be listed
+   */
+  public ReplicaContents list() {
+    Replica r = open("cannot list ");
+    try {
+      return RestoreEngine.list(r);
+    } catch (IOException e) {
+      throw new LitewakeException("cannot list " + r.location() + ": " + e.getMessage(), e);
+    } finally {
+      if (replica == null) {
+        r.close();
+      }
+    }
+  }
+
+  /**
+   * Runs the restore.
+   *
+   * @return what was restored, or why nothing was
+   * @throws LitewakeException if the restore is impossible or a replica object is damaged or
+   *     missing; nothing is then left at the output path
+   * @throws IllegalStateException if no output path was set, or options contradict
+   */
+  public RestoreResult run() {
+    Checks.requireState(target != null, "no output path: call to(Path) before run()");
+    Checks.requireState(!(overwrite && ifDatabaseMissing), "overwrite() and ifDatabaseMissing() contradict each other; choose one");
+    Checks.requireState(index == null || generation != null, "index(" + index + ") needs generation(id): WAL indexes are per generation");
+    Checks.requireState(at == null || index == null, "at(" + at + ") and index(" + index + ") both pick the end point; choose one");
+    Replica r = open("cannot restore " + target + " from ");
+    try {
+      RestoreEngine.Outcome o = new RestoreEngine(new RestoreEngine.Request(r, target, at, generation, index,
+          ifDatabaseMissing, ifReplicaExists, overwrite, parallelism == null ? 8 : parallelism,
+          integrityCheck == null || integrityCheck)).run();
+      return new RestoreResult(target, o.restored(), o.skipReason(), o.generation(), o.snapshotIndex(), o.index(),
+          o.offset(), o.pointInTime(), o.databaseBytes(), o.objects(), o.downloadedBytes(), o.elapsed());
+    } catch (IOException e) {
+      throw new LitewakeException("cannot restore " + target + " from " + r.location() + ": " + e.getMessage(), e);
+    } finally {
+      if (replica == null) {
+        r.close();
+      }
+    }
+  }
+
+  private Replica open(String what) {
+    if (replica != null) {
+      return replica;
+    }
+    try {
+      return Replicas.open(uri);
+    } catch (LitewakeException e) {
+      throw new LitewakeException(what + Redact.uri(uri) + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.litewake.internal;
+
+import io.litewake.spi.Replica;
+import io.litewake.spi.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A replica in a local directory (or a mounted network file system), with the same layout as in
+ * S3. Objects are written to a temporary file, fsynced and renamed into place; the point in time
+ * of an object is its modification time.
+ */
+public final class FileReplica implements Replica {
+  private static final String TMP_SUFFIX = ".litewake-tmp";
+  private final Path root;
+
+  /** A replica rooted at {@code root}; the directory is created on first write. */
+  public FileReplica(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String location() {
+    return root.toUri().toString();
+  }
+
+  private Path resolve(String key) throws IOException {
+    if (key.startsWith("/") || key.contains("..") || key.contains("\\")) {
+      throw new IOException("invalid object key '" + key + "'");
+    }
+    return root.resolve(key);
+  }
+
+  @Override
+  public List<StoredObject> list(String prefix) throws IOException {
+    List<StoredObject> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    Path start = prefix.isEmpty() ? root : resolve(prefix);
+    if (!Files.isDirectory(start)) {
+      return out;
+    }
+    Files.walkFileTree(start, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        String key = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        if (attrs.isRegularFile() && !key.endsWith(TMP_SUFFIX)) {
+          out.add(new StoredObject(key, attrs.size(), attrs.lastModifiedTime().toInstant()));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) {
+        return FileVisitResult.CONTINUE; // removed while walking
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public StoredObject put(String key, Path source) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + TMP_SUFFIX);
+    try {
+      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Spool.fsync(tmp);
+      if (Files.size(tmp) != Files.size(source)) {
+        throw new IOException("short write of " + key + " in " + location());
+      }
+      Spool.move(tmp, target);
+      Spool.fsyncDir(target.getParent());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class);
+    return new StoredObject(key, a.size(), a.lastModifiedTime().toInstant());
+  }
+
+  @Override
+  public InputStream open(String key) throws IOException {
+    Path p = resolve(key);
+    if (!Files.isRegularFile(p)) {
+      throw new NoSuchFileException(key, null, "no object " + key + " in " + location());
+    }
+    return Files.newInputStream(p);
+  }
+
+  @Override
+  public void delete(Collection<String> keys) throws IOException {
+    for (String key : keys) {
+      Path p = resolve(key);
+      Files.deleteIfExists(p);
+      // remove emptied directories up to the root, as an object store has none
+      Path dir = p.getParent();
+      while (dir != null && dir.startsWith(root) && !dir.equals(root)) {
+        try {
+          Files.delete(dir);
+        } catch (IOException e) {
+          break; // not empty (or gone)
+        }
+        dir = dir.getParent();
+      }
+    }
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return location();
+  }
+}

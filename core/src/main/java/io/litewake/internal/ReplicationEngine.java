@@ -1,0 +1,788 @@
+package io.litewake.internal;
+
+import io.litewake.Compression;
+import io.litewake.LitewakeException;
+import io.litewake.ReplicaContents;
+import io.litewake.spi.Replica;
+import io.litewake.spi.StoredObject;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The running replication of one database: a shipper that copies committed WAL frames into the
+ * spool every sync interval, and an uploader that moves spooled objects to the replica in order.
+ *
+ * <p>Continuity: the engine always holds a read transaction on one of its two connections, and
+ * moves it by beginning a new one on the other connection before ending the old one. A WAL can
+ * only be restarted or truncated after every frame was checkpointed and no reader uses a read
+ * mark above 0; a reader that began while uncopied frames existed holds such a mark, and a
+ * reader on mark 0 blocks every backfill. After each new read transaction begins, the WAL is
+ * copied to its last commit. Hence while the hold is unbroken, a WAL restart or truncation is
+ * only ever seen after the previous WAL was copied in full, and the new WAL continues the
+ * generation with the next index. When the hold was broken (start-up, database replaced), a
+ * changed WAL starts a new generation.
+ */
+public final class ReplicationEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("io.litewake.Replicator");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int READ_BUSY_TIMEOUT_MS = 100;
+  private static final int WRITE_LOCK_WAIT_MS = 100;
+
+  /** Settings, validated by the public builder. */
+  public record Config(
+      Path db,
+      Replica replica,
+      boolean ownsReplica,
+      Duration syncInterval,
+      Duration snapshotInterval,
+      Duration retention,
+      Compression compression,
+      Path spoolDir,
+      long maxSpoolBytes,
+      int minCheckpointPages,
+      int maxCheckpointPages,
+      Duration syncTimeout,
+      Duration closeTimeout,
+      Clock clock) {}
+
+  private final Config cfg;
+  private final Replica replica;
+  private final String name;
+  private final String walPath;
+  private Spool spool;
+  private final Object uploadMonitor = new Object();
+
+  // replication position, guarded by this
+  private String generation;
+  private long index;
+  private long offset;
+  private Wal.Header header;
+  private byte[] headerBytes;
+  private int ck1;
+  private int ck2;
+  private Instant lastSnapshotAt = Instant.EPOCH;
+  private long snapIndex = -1;
+  private long snapOffset = -1;
+  private long lastPassiveFrames = -1;
+
+  private final Connection[] conns = new Connection[2];
+  private int pin = -1;
+  private boolean continuous;
+  private Object dbIdentity;
+
+  private volatile boolean closed;
+  private volatile long uploadedThrough;
+  private volatile Throwable lastUploadError;
+  private volatile Instant retentionDueAt = Instant.EPOCH;
+  private Thread shipper;
+  private Thread uploader;
+
+  /** Creates an engine; nothing happens until {@link #start()}. */
+  public ReplicationEngine(Config cfg) {
+    this.cfg = cfg;
+    this.replica = cfg.replica();
+    this.name = cfg.db().getFileName().toString();
+    this.walPath = cfg.db() + "-wal";
+  }
+
+  /** The database file name, as every log line shows it. */
+  public String name() {
+    return name;
+  }
+
+  /** Where the replica lives, secrets masked. */
+  public String location() {
+    return replica.location();
+  }
+
+  /** Opens connections, verifies or starts a generation, spools what is new, starts threads. */
+  public synchronized void start() throws IOException, SQLException {
+    dbIdentity = DbFiles.identity(cfg.db());
+    openConnections();
+    spool = new Spool(cfg.spoolDir());
+    List<Spool.Entry> pending = spool.pending();
+    uploadedThrough = pending.isEmpty() ? spool.lastSeq() : pending.get(0).seq() - 1;
+    swapPin();
+    if (pin < 0) {
+      throw new IOException("cannot begin a read transaction on " + cfg.db());
+    }
+    String reason = resume(pending);
+    continuous = true;
+    if (reason != null) {
+      newGeneration(reason);
+    }
+    ship();
+    LOG.info("litewake [{}]: replicating to {} (generation {}, index {}, offset {}, sync every {})",
+        name, replica.location(), generation, index, offset, cfg.syncInterval());
+    shipper = new Thread(this::shipLoop, "litewake-ship-" + name);
+    shipper.setDaemon(true);
+    uploader = new Thread(this::uploadLoop, "litewake-upload-" + name);
+    uploader.setDaemon(true);
+    uploader.start();
+    shipper.start();
+  }
+
+  private void openConnections() throws SQLException {
+    SQLiteConfig c = new SQLiteConfig();
+    c.resetOpenMode(SQLiteOpenMode.CREATE);
+    c.setBusyTimeout(READ_BUSY_TIMEOUT_MS);
+    for (int i = 0; i < 2; i++) {
+      conns[i] = c.createConnection("jdbc:sqlite:" + cfg.db());
+    }
+  }
+
+  // ---------------------------------------------------------------- resume / new generation
+
+  /** Decides whether the saved state continues; returns why not, or null to continue. */
+  private String resume(List<Spool.Entry> pending) throws IOException {
+    Properties st = spool.loadState();
+    if (st == null) {
+      return "no previous replication state";
+    }
+    if (!replica.location().equals(st.getProperty("location"))) {
+      return "replica location changed from " + st.getProperty("location");
+    }
+    String gen = st.getProperty("generation");
+    long idx = Long.parseLong(st.getProperty("index"));
+    long off = Long.parseLong(st.getProperty("offset"));
+    if (off == 0) {
+      return "no WAL position to verify continuity against";
+    }
+    byte[] hb = HexFormat.of().parseHex(st.getProperty("header"));
+    Wal.Header saved = Wal.parseHeader(hb);
+    int c1 = Integer.parseUnsignedInt(st.getProperty("ck1"));
+    int c2 = Integer.parseUnsignedInt(st.getProperty("ck2"));
+    try (FileChannel wal = openWal()) {
+      if (wal == null || wal.size() < Wal.HEADER_SIZE) {
+        return "WAL was checkpointed and removed while replication was stopped";
+      }
+      byte[] cur = new byte[Wal.HEADER_SIZE];
+      DbFiles.readFully(wal, ByteBuffer.wrap(cur), 0);
+      Wal.Header h = Wal.parseHeader(cur);
+      if (h == null || saved == null || !h.sameSalts(saved)) {
+        return "WAL was reset while replication was stopped";
+      }
+      if (wal.size() < off) {
+        return "WAL was truncated while replication was stopped";
+      }
+      if (off > Wal.HEADER_SIZE) {
+        byte[] fh = new byte[Wal.FRAME_HEADER_SIZE];
+        DbFiles.readFully(wal, ByteBuffer.wrap(fh), off - h.frameSize());
+        if (Wal.u32(fh, 16) != c1 || Wal.u32(fh, 20) != c2 || Wal.u32(fh, 8) != h.salt1()) {
+          return "WAL was overwritten while replication was stopped";
+        }
+      }
+    }
+    boolean snapshotPending = pending.stream().anyMatch(e -> e.key().startsWith(Layout.generationPrefix(gen) + "snapshots/"));
+    if (!snapshotPending) {
+      List<StoredObject> objs;
+      try {
+        objs = replica.list(Layout.generationPrefix(gen));
+      } catch (IOException e) {
+        if (pending.isEmpty()) {
+          throw e;
+        }
+        LOG.warn("litewake [{}]: cannot list {} ({}); continuing with the spooled state", name,
+            replica.location(), e.toString());
+        objs = null;
+      }
+      if (objs != null && objs.stream().noneMatch(o -> o.key().contains("/snapshots/"))) {
+        return "replica no longer holds a snapshot of generation " + gen;
+      }
+    }
+    generation = gen;
+    index = idx;
+    offset = off;
+    headerBytes = hb;
+    header = saved;
+    ck1 = c1;
+    ck2 = c2;
+    lastSnapshotAt = Instant.ofEpochMilli(Long.parseLong(st.getProperty("snapshotAt", "0")));
+    snapIndex = Long.parseLong(st.getProperty("snapshotIndex", "-1"));
+    snapOffset = Long.parseLong(st.getProperty("snapshotOffset", "-1"));
+    LOG.debug("litewake [{}]: continuing generation {} at index {} offset {}", name, gen, idx, off);
+    return null;
+  }
+
+  private void newGeneration(String reason) throws IOException {
+    byte[] id = new byte[8];
+    RANDOM.nextBytes(id);
+    generation = HexFormat.of().formatHex(id);
+    index = 0;
+    offset = 0;
+    header = null;
+    headerBytes = null;
+    lastPassiveFrames = -1;
+    LOG.info("litewake [{}]: new generation {} ({})", name, generation, reason);
+    writeSnapshot();
+    saveState();
+  }
+
+  private void writeSnapshot() throws IOException {
+    FileChannel ch = DbFiles.channel(cfg.db());
+    long size = ch.size();
+    Path tmp = spool.newTempFile();
+    byte[] buf = new byte[1 << 20];
+    long pos = 0;
+    try (OutputStream out = Codecs.compress(cfg.compression(), new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+      while (pos < size) {
+        int want = (int) Math.min(buf.length, size - pos);
+        int n = DbFiles.readFully(ch, ByteBuffer.wrap(buf, 0, want), pos);
+        if (pos == 0 && n >= 100 && !DbFiles.isSqliteHeader(buf)) {
+          throw new IOException(cfg.db() + " is not a SQLite database (bad header)");
+        }
+        out.write(buf, 0, n);
+        pos += n;
+        if (n < want) {
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    String key = new io.litewake.Snapshot(generation, index, cfg.compression(), 0, Instant.EPOCH).key();
+    spool.add(key, tmp);
+    lastSnapshotAt = cfg.clock().instant();
+    snapIndex = index;
+    snapOffset = offset;
+    LOG.debug("litewake [{}]: snapshot of {} bytes spooled as {}", name, pos, key);
+  }
+
+  private void saveState() throws IOException {
+    Properties p = new Properties();
+    p.setProperty("location", replica.location());
+    p.setProperty("generation", generation);
+    p.setProperty("index", Long.toString(index));
+    p.setProperty("offset", Long.toString(offset));
+    p.setProperty("header", headerBytes == null ? "" : HexFormat.of().formatHex(headerBytes));
+    p.setProperty("ck1", Integer.toUnsignedString(ck1));
+    p.setProperty("ck2", Integer.toUnsignedString(ck2));
+    p.setProperty("snapshotAt", Long.toString(lastSnapshotAt.toEpochMilli()));
+    p.setProperty("snapshotIndex", Long.toString(snapIndex));
+    p.setProperty("snapshotOffset", Long.toString(snapOffset));
+    spool.saveState(p);
+  }
+
+  // ---------------------------------------------------------------- the read-transaction hold
+
+  private void swapPin() {
+    int next = pin < 0 ? 0 : 1 - pin;
+    try {
+      beginRead(conns[next]);
+    } catch (SQLException e) {
+      LOG.debug("litewake [{}]: cannot begin read transaction ({}); keeping the previous one", name, e.toString());
+      if (pin < 0) {
+        continuous = false;
+      }
+      return;
+    }
+    if (pin >= 0) {
+      endTxn(conns[pin]);
+    }
+    pin = next;
+  }
+
+  private static void beginRead(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("BEGIN");
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+        rs.next();
+      } catch (SQLException e) {
+        s.execute("ROLLBACK");
+        throw e;
+      }
+    }
+  }
+
+  private void endTxn(Connection c) {
+    try (Statement s = c.createStatement()) {
+      s.execute("COMMIT");
+    } catch (SQLException e) {
+      LOG.debug("litewake [{}]: ending transaction: {}", name, e.toString());
+      try (Statement s = c.createStatement()) {
+        s.execute("ROLLBACK");
+      } catch (SQLException ignored) {
+        // no transaction open
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- shipping
+
+  private FileChannel openWal() throws IOException {
+    try {
+      return FileChannel.open(Path.of(walPath), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Copies committed frames past the position into the spool; returns true if any. */
+  private boolean ship() throws IOException {
+    try (FileChannel wal = openWal()) {
+      if (wal == null) {
+        return false;
+      }
+      long size = wal.size();
+      if (size < Wal.HEADER_SIZE) {
+        return false;
+      }
+      byte[] hb = new byte[Wal.HEADER_SIZE];
+      if (DbFiles.readFully(wal, ByteBuffer.wrap(hb), 0) < Wal.HEADER_SIZE) {
+        return false;
+      }
+      Wal.Header h = Wal.parseHeader(hb);
+      if (h == null) {
+        return false; // being written, or not a WAL life with frames yet
+      }
+      if (header != null && offset > 0 && !h.sameSalts(header)) {
+        // the WAL was restarted or truncated and rewritten
+        if (!continuous) {
+          newGeneration("WAL restarted while continuity could not be proven");
+        } else {
+          LOG.debug("litewake [{}]: WAL restarted; index {} -> {}", name, index, index + 1);
+          index++;
+          offset = 0;
+          header = null;
+          headerBytes = null;
+          lastPassiveFrames = -1;
+        }
+      }
+      if (offset == 0) {
+        WalScanner.Scan s = WalScanner.scan(wal, h, Wal.HEADER_SIZE, h.ck1(), h.ck2());
+        if (s.end() <= Wal.HEADER_SIZE) {
+          return false;
+        }
+        spoolSegment(wal, h, hb, Wal.HEADER_SIZE, h.ck1(), h.ck2(), s);
+        return true;
+      }
+      if (size < offset) {
+        // same salts but shorter than what was shipped: cannot be a continuation
+        newGeneration("WAL truncated below the replicated position");
+        return ship();
+      }
+      WalScanner.Scan s = WalScanner.scan(wal, h, offset, ck1, ck2);
+      if (s.end() <= offset) {
+        return false;
+      }
+      spoolSegment(wal, h, hb, offset, ck1, ck2, s);
+      return true;
+    }
+  }
+
+  private void spoolSegment(FileChannel wal, Wal.Header h, byte[] hb, long from, int c1, int c2,
+      WalScanner.Scan s) throws IOException {
+    long keyOffset = from == Wal.HEADER_SIZE && offset == 0 ? 0 : from;
+    Path tmp = spool.newTempFile();
+    try (OutputStream out = Codecs.compress(cfg.compression(), new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+      if (keyOffset == 0) {
+        out.write(hb);
+      }
+      WalScanner.copy(wal, h, from, c1, c2, s.end(), out);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    String key = new io.litewake.WalSegment(generation, index, keyOffset, cfg.compression(), 0, Instant.EPOCH).key();
+    spool.add(key, tmp);
+    if (keyOffset == 0) {
+      header = h;
+      headerBytes = hb;
+    }
+    offset = s.end();
+    ck1 = s.ck1();
+    ck2 = s.ck2();
+    saveState();
+    LOG.debug("litewake [{}]: spooled {} ({} bytes of WAL)", name, key, s.end() - keyOffset);
+    synchronized (uploadMonitor) {
+      uploadMonitor.notifyAll();
+    }
+  }
+
+  /** One pass: move the hold, ship, and (in the background only) snapshot and checkpoint. */
+  private synchronized long cycle(boolean background) throws IOException, SQLException {
+    if (closed && background) {
+      return spool.lastSeq();
+    }
+    Object id = DbFiles.identity(cfg.db());
+    if (id == null) {
+      throw new IOException("database file " + cfg.db() + " was removed");
+    }
+    if (!id.equals(dbIdentity)) {
+      LOG.warn("litewake [{}]: database file was replaced; starting over on the new file", name);
+      closeConnections();
+      dbIdentity = id;
+      openConnections();
+      pin = -1;
+      swapPin();
+      continuous = pin >= 0;
+      newGeneration("database file replaced");
+    }
+    swapPin();
+    ship();
+    if (background) {
+      maybeSnapshot();
+      maybeCheckpoint();
+    }
+    return spool.lastSeq();
+  }
+
+  private void maybeSnapshot() throws IOException {
+    Instant now = cfg.clock().instant();
+    if (now.isBefore(lastSnapshotAt.plus(cfg.snapshotInterval()))) {
+      return;
+    }
+    if (snapIndex == index && snapOffset == offset) {
+      return; // nothing written since the last snapshot
+    }
+    writeSnapshot();
+    saveState();
+  }
+
+  private void maybeCheckpoint() throws IOException {
+    if (header == null || offset <= Wal.HEADER_SIZE) {
+      return;
+    }
+    long frames = (offset - Wal.HEADER_SIZE) / header.frameSize();
+    if (frames >= cfg.maxCheckpointPages()) {
+      truncateWal();
+    } else if (frames >= cfg.minCheckpointPages() && frames != lastPassiveFrames) {
+      checkpoint(conns[1 - pin], "PASSIVE", 0);
+      lastPassiveFrames = frames;
+    }
+  }
+
+  /**
+   * Restarts a large WAL without losing frames: with the write lock held by our spare
+   * connection nothing can commit, so everything is shipped, then checkpointed, then the hold is
+   * moved to a read mark 0 (which blocks any further backfill) before the lock is released;
+   * TRUNCATE can then only remove a WAL that is fully copied.
+   */
+  private void truncateWal() throws IOException {
+    int spare = 1 - pin;
+    Connection w = conns[spare];
+    Connection p = conns[pin];
+    try (Statement s = w.createStatement()) {
+      s.execute("PRAGMA busy_timeout=" + WRITE_LOCK_WAIT_MS);
+      s.execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      LOG.debug("litewake [{}]: WAL restart postponed, the write lock is busy", name);
+      busyTimeout(w, READ_BUSY_TIMEOUT_MS);
+      return;
+    }
+    boolean pinned = true;
+    try {
+      ship();
+      endTxn(p);
+      checkpoint(p, "PASSIVE", 0);
+      try {
+        beginRead(p);
+      } catch (SQLException e) {
+        pinned = false;
+      }
+    } finally {
+      endTxn(w);
+      busyTimeout(w, READ_BUSY_TIMEOUT_MS);
+    }
+    if (!pinned) {
+      // the write transaction's read snapshot was the only hold left: take it up again
+      continuous = false;
+      pin = -1;
+      swapPin();
+      return;
+    }
+    checkpoint(w, "TRUNCATE", 0);
+    lastPassiveFrames = -1;
+  }
+
+  private void checkpoint(Connection c, String mode, int busyMs) {
+    busyTimeout(c, busyMs);
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+      if (rs.next()) {
+        LOG.debug("litewake [{}]: checkpoint {}: busy={} log={} checkpointed={}", name, mode,
+            rs.getInt(1), rs.getInt(2), rs.getInt(3));
+      }
+    } catch (SQLException e) {
+      LOG.debug("litewake [{}]: checkpoint {} failed: {}", name, mode, e.toString());
+    } finally {
+      busyTimeout(c, READ_BUSY_TIMEOUT_MS);
+    }
+  }
+
+  private void busyTimeout(Connection c, int ms) {
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=" + ms);
+    } catch (SQLException e) {
+      LOG.debug("litewake [{}]: busy_timeout: {}", name, e.toString());
+    }
+  }
+
+  private void shipLoop() {
+    long intervalMs = Math.max(1, cfg.syncInterval().toMillis());
+    int failures = 0;
+    while (!closed) {
+      try {
+        Thread.sleep(intervalMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      try {
+        cycle(true);
+        failures = 0;
+      } catch (IOException | SQLException | RuntimeException e) {
+        if (failures++ == 0) {
+          LOG.warn("litewake [{}]: replication pass failed, will retry: {}", name, e.toString(), e);
+        } else {
+          LOG.debug("litewake [{}]: replication pass failed again: {}", name, e.toString());
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- uploading
+
+  private void uploadLoop() {
+    int failures = 0;
+    while (true) {
+      List<Spool.Entry> pending;
+      try {
+        pending = spool.pending();
+      } catch (IOException e) {
+        pending = List.of();
+      }
+      if (pending.isEmpty()) {
+        if (closed) {
+          return;
+        }
+        if (!cfg.clock().instant().isBefore(retentionDueAt)) {
+          try {
+            enforceRetention();
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("litewake [{}]: retention pass on {} failed, will retry: {}", name, replica.location(), e.toString());
+            retentionDueAt = cfg.clock().instant().plus(Duration.ofMinutes(1));
+          }
+          continue;
+        }
+        synchronized (uploadMonitor) {
+          try {
+            Instant now = cfg.clock().instant();
+            long waitMs = retentionDueAt.isAfter(now.plusSeconds(1)) ? 1000
+                : Math.max(1, Duration.between(now, retentionDueAt).toMillis());
+            uploadMonitor.wait(waitMs);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        continue;
+      }
+      for (Spool.Entry e : pending) {
+        try {
+          replica.put(e.key(), e.file());
+          spool.remove(e);
+          uploadedThrough = e.seq();
+          lastUploadError = null;
+          if (failures > 0) {
+            LOG.info("litewake [{}]: replica {} reachable again", name, replica.location());
+          }
+          failures = 0;
+          if (e.key().contains("/snapshots/")) {
+            LOG.info("litewake [{}]: snapshot written to {}/{} ({} bytes)", name, replica.location(), e.key(), e.size());
+            retentionDueAt = Instant.EPOCH;
+          } else {
+            LOG.debug("litewake [{}]: uploaded {}", name, e.key());
+          }
+          synchronized (uploadMonitor) {
+            uploadMonitor.notifyAll();
+          }
+        } catch (IOException | RuntimeException ex) {
+          lastUploadError = ex;
+          if (failures++ == 0) {
+            LOG.warn("litewake [{}]: upload of {} to {} failed, will retry: {}", name, e.key(), replica.location(), ex.toString());
+          } else {
+            LOG.debug("litewake [{}]: upload retry {} failed: {}", name, failures, ex.toString());
+          }
+          long backoff = Math.min(30_000, 100L << Math.min(failures, 9));
+          synchronized (uploadMonitor) {
+            try {
+              uploadMonitor.wait(closed ? Math.min(backoff, 200) : backoff);
+            } catch (InterruptedException ie) {
+              return;
+            }
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private void enforceRetention() throws IOException {
+    ReplicaContents contents = Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
+    Instant now = cfg.clock().instant();
+    Retention.Plan plan = Retention.plan(contents, generation, now, cfg.retention());
+    if (!plan.deletions().isEmpty()) {
+      replica.delete(plan.deletions());
+      LOG.info("litewake [{}]: retention removed {} objects older than {} from {}", name,
+          plan.deletions().size(), cfg.retention(), replica.location());
+    }
+    retentionDueAt = plan.nextDue();
+  }
+
+  // ---------------------------------------------------------------- sync / close
+
+  /** Ships everything committed so far and waits until the replica holds it. */
+  public void sync(Duration timeout) {
+    if (closed) {
+      throw new LitewakeException("replicator of " + cfg.db() + " is closed");
+    }
+    long target;
+    try {
+      target = cycle(false);
+    } catch (IOException | SQLException e) {
+      throw new LitewakeException("sync of " + cfg.db() + " to " + replica.location() + " failed: " + e.getMessage(), e);
+    }
+    awaitUploaded(target, timeout);
+  }
+
+  private void awaitUploaded(long target, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (uploadMonitor) {
+      uploadMonitor.notifyAll();
+      while (uploadedThrough < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          Throwable err = lastUploadError;
+          throw new LitewakeException("sync of " + cfg.db() + " timed out after " + timeout + ": "
+              + (target - uploadedThrough) + " objects not yet in " + replica.location()
+              + (err == null ? "" : " (last error: " + err.getMessage() + ")")
+              + "; they stay in the spool " + spool.dir() + " and are retried", err);
+        }
+        try {
+          uploadMonitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LitewakeException("sync of " + cfg.db() + " interrupted", e);
+        }
+      }
+    }
+  }
+
+  /** Number of bytes waiting in the spool. */
+  public long pendingBytes() {
+    try {
+      return spool.pendingBytes();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The current position, for results and tests: generation, index, offset. */
+  public synchronized String position() {
+    return generation + "/" + String.format("%08x", index) + "/" + String.format("%08x", offset);
+  }
+
+  /** The current generation. */
+  public synchronized String generation() {
+    return generation;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    long target = -1;
+    try {
+      target = cycle(false);
+    } catch (IOException | SQLException | RuntimeException e) {
+      LOG.warn("litewake [{}]: final replication pass failed: {}", name, e.toString());
+    }
+    closed = true;
+    if (shipper != null) {
+      shipper.interrupt();
+    }
+    if (target >= 0) {
+      try {
+        awaitUploaded(target, cfg.closeTimeout());
+      } catch (LitewakeException e) {
+        LOG.warn("litewake [{}]: closing with {} bytes not yet uploaded to {}; they stay in {} and are uploaded at the next start",
+            name, pendingBytes(), replica.location(), spool.dir());
+      }
+    }
+    if (uploader != null) {
+      uploader.interrupt();
+      try {
+        uploader.join(5000);
+        if (shipper != null) {
+          shipper.join(5000);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      closeConnections();
+    }
+    if (cfg.ownsReplica()) {
+      replica.close();
+    }
+    LOG.info("litewake [{}]: replication to {} stopped at {}", name, replica.location(), position());
+  }
+
+  private void closeConnections() {
+    for (int i = 0; i < conns.length; i++) {
+      if (conns[i] != null) {
+        if (i == pin) {
+          endTxn(conns[i]);
+        }
+        try {
+          conns[i].close();
+        } catch (SQLException e) {
+          LOG.debug("litewake [{}]: closing connection: {}", name, e.toString());
+        }
+        conns[i] = null;
+      }
+    }
+    pin = -1;
+  }
+
+  /** For tests and diagnostics: the keys waiting in the spool. */
+  public List<String> pendingKeys() {
+    List<String> keys = new ArrayList<>();
+    try {
+      for (Spool.Entry e : spool.pending()) {
+        keys.add(e.key());
+      }
+    } catch (IOException e) {
+      // empty
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,512 @@
+package io.litewake.internal;
+
+import io.litewake.Generation;
+import io.litewake.LitewakeException;
+import io.litewake.ReplicaContents;
+import io.litewake.Snapshot;
+import io.litewake.WalSegment;
+import io.litewake.spi.Replica;
+import io.litewake.spi.StoredObject;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a database from a replica: picks a snapshot and the WAL segments after it, downloads
+ * them in parallel, checks every byte (WAL header, salts, cumulative checksums, contiguous
+ * offsets, commit boundaries) while applying the frames to a temporary file, runs
+ * {@code PRAGMA integrity_check}, and only then moves the file into place.
+ */
+public final class RestoreEngine {
+  private static final Logger LOG = LoggerFactory.getLogger("io.litewake.Restore");
+
+  /** What to restore, validated by the public builder. */
+  public record Request(
+      Replica replica,
+      Path target,
+      Instant at,
+      String generation,
+      Long index,
+      boolean ifDatabaseMissing,
+      boolean ifReplicaExists,
+      boolean overwrite,
+      int parallelism,
+      boolean integrityCheck) {}
+
+  /** What happened. */
+  public record Outcome(
+      boolean restored,
+      String skipReason,
+      String generation,
+      long snapshotIndex,
+      long index,
+      long offset,
+      Instant pointInTime,
+      long databaseBytes,
+      int objects,
+      long downloadedBytes,
+      Duration elapsed) {}
+
+  /** The chosen objects. */
+  record Plan(Generation generation, Snapshot snapshot, List<WalSegment> segments) {}
+
+  private final Request req;
+  private final String name;
+
+  /** Creates an engine for one request. */
+  public RestoreEngine(Request req) {
+    this.req = req;
+    this.name = req.target().getFileName().toString();
+  }
+
+  /** Lists the replica. */
+  public static ReplicaContents list(Replica replica) throws IOException {
+    return Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
+  }
+
+  /** Runs the restore. */
+  public Outcome run() throws IOException {
+    long t0 = System.nanoTime();
+    Path target = req.target().toAbsolutePath();
+    if (Files.exists(target)) {
+      if (req.ifDatabaseMissing()) {
+        LOG.info("litewake [{}]: {} exists, restore skipped", name, target);
+        return skipped("database exists", t0);
+      }
+      if (!req.overwrite()) {
+        throw new LitewakeException("cannot restore to " + target + ": the file exists; call overwrite() to"
+            + " replace it, or ifDatabaseMissing() to keep it");
+      }
+      if (Files.isDirectory(target)) {
+        throw new LitewakeException("cannot restore to " + target + ": it is a directory; give a file path");
+      }
+    }
+    Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new LitewakeException("cannot restore to " + target + ": directory " + dir
+          + " does not exist; create it first");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new LitewakeException("cannot restore to " + target + ": directory " + dir
+          + " is not writable; fix its permissions or choose another path");
+    }
+    ReplicaContents contents = list(req.replica());
+    if (contents.isEmpty()) {
+      if (req.ifReplicaExists()) {
+        LOG.info("litewake [{}]: replica {} is empty, restore skipped", name, req.replica().location());
+        return skipped("replica empty", t0);
+      }
+      throw new LitewakeException("cannot restore " + target + " from " + req.replica().location()
+          + ": the replica holds no generation; check the URI, or call ifReplicaExists() to start empty");
+    }
+    Plan plan = plan(contents);
+    Path tmp = dir.resolve("." + target.getFileName() + ".litewake-restore-" + Long.toHexString(System.nanoTime()));
+    try {
+      Applied applied = download(plan, tmp);
+      if (req.integrityCheck()) {
+        integrityCheck(tmp);
+      }
+      Files.deleteIfExists(Path.of(target + "-wal"));
+      Files.deleteIfExists(Path.of(target + "-shm"));
+      Spool.move(tmp, target);
+      Spool.fsyncDir(dir);
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      Outcome out = new Outcome(true, null, plan.generation().id(), plan.snapshot().index(), applied.index,
+          applied.offset, applied.pointInTime, Files.size(target), applied.objects, applied.downloaded, took);
+      LOG.info("litewake [{}]: restored from {} generation {} index {} offset {} ({} bytes, {} objects, {} ms)",
+          name, req.replica().location(), out.generation(), out.index(), out.offset(), out.databaseBytes(),
+          out.objects(), took.toMillis());
+      return out;
+    } finally {
+      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(Path.of(tmp + "-wal"));
+      Files.deleteIfExists(Path.of(tmp + "-shm"));
+      Files.deleteIfExists(Path.of(tmp + "-journal"));
+    }
+  }
+
+  private Outcome skipped(String why, long t0) {
+    return new Outcome(false, why, null, -1, -1, -1, null, 0, 0, 0, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Chooses the generation, snapshot and segments. */
+  Plan plan(ReplicaContents contents) {
+    String where = req.replica().location();
+    Generation gen;
+    if (req.generation() != null) {
+      gen = contents.generation(req.generation()).orElseThrow(() -> new LitewakeException(
+          "replica " + where + " has no generation " + req.generation() + "; it has "
+              + contents.generations().stream().map(Generation::id).toList()));
+    } else if (req.at() != null) {
+      gen = null;
+      Instant best = null;
+      for (Generation g : contents.generations()) {
+        if (g.snapshots().stream().noneMatch(s -> !s.createdAt().isAfter(req.at()))) {
+          continue;
+        }
+        Instant newest = newestUpTo(g, req.at());
+        if (best == null || newest.isAfter(best) || newest.equals(best)) {
+          best = newest;
+          gen = g;
+        }
+      }
+      if (gen == null) {
+        throw new LitewakeException("replica " + where + " holds no snapshot taken at or before " + req.at()
+            + "; the oldest state it can restore is from "
+            + contents.generations().stream().flatMap(g -> g.snapshots().stream()).map(Snapshot::createdAt)
+                .min(Comparator.naturalOrder()).map(Object::toString).orElse("(none)"));
+      }
+    } else {
+      List<Generation> withSnapshot = contents.generations().stream().filter(g -> !g.snapshots().isEmpty()).toList();
+      if (withSnapshot.isEmpty()) {
+        throw new LitewakeException("replica " + where + " holds no snapshot, so nothing can be restored; "
+            + "missing objects under " + Layout.GENERATIONS + "<generation>/snapshots/");
+      }
+      gen = withSnapshot.get(withSnapshot.size() - 1);
+      Generation newest = contents.latest().orElseThrow();
+      if (newest != gen) {
+        LOG.warn("litewake [{}]: newest generation {} in {} has no snapshot yet; restoring generation {}",
+            name, newest.id(), where, gen.id());
+      }
+    }
+    final Generation g = gen;
+    Optional<Snapshot> snap = g.snapshots().stream()
+        .filter(s -> req.at() == null || !s.createdAt().isAfter(req.at()))
+        .filter(s -> req.index() == null || s.index() <= req.index())
+        .max(Comparator.comparingLong(Snapshot::index).thenComparing(Snapshot::createdAt));
+    if (snap.isEmpty()) {
+      throw new LitewakeException("generation " + g.id() + " in " + where + " has no snapshot"
+          + (req.index() != null ? " at or before index " + req.index() : "")
+          + (req.at() != null ? " taken at or before " + req.at() : "")
+          + "; choose another generation or point in time (Restore.list() shows what exists)");
+    }
+    Snapshot s = snap.get();
+    List<WalSegment> segs = new ArrayList<>();
+    for (WalSegment w : g.walSegments()) {
+      if (w.index() < s.index()) {
+        continue;
+      }
+      if (req.index() != null && w.index() > req.index()) {
+        break;
+      }
+      if (req.at() != null && w.createdAt().isAfter(req.at())) {
+        break;
+      }
+      segs.add(w);
+    }
+    if (req.index() != null && g.lastIndex() < req.index()) {
+      throw new LitewakeException("generation " + g.id() + " in " + where + " ends at index " + g.lastIndex()
+          + ", before the requested index " + req.index());
+    }
+    return new Plan(g, s, segs);
+  }
+
+  private static Instant newestUpTo(Generation g, Instant at) {
+    Instant best = Instant.MIN;
+    for (Snapshot s : g.snapshots()) {
+      if (!s.createdAt().isAfter(at) && s.createdAt().isAfter(best)) {
+        best = s.createdAt();
+      }
+    }
+    for (WalSegment w : g.walSegments()) {
+      if (!w.createdAt().isAfter(at) && w.createdAt().isAfter(best)) {
+        best = w.createdAt();
+      }
+    }
+    return best;
+  }
+
+  private static final class Applied {
+    long index;
+    long offset;
+    Instant pointInTime;
+    int objects;
+    long downloaded;
+  }
+
+  private Applied download(Plan plan, Path tmp) throws IOException {
+    Replica r = req.replica();
+    Path work = Files.createTempDirectory(tmp.getParent(), "." + name + ".litewake-dl-");
+    ExecutorService pool = Executors.newFixedThreadPool(req.parallelism(), runnable -> {
+      Thread t = new Thread(runnable, "litewake-restore-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+    Applied applied = new Applied();
+    try (FileChannel db = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      Snapshot snap = plan.snapshot();
+      Future<Path> snapFile = pool.submit(() -> fetch(r, snap.key(), snap.size(), snap.createdAt(), work));
+      Deque<Future<Path>> window = new ArrayDeque<>();
+      int next = 0;
+      List<WalSegment> segs = plan.segments();
+      int ahead = Math.max(2, req.parallelism() * 2);
+      while (next < segs.size() && window.size() < ahead) {
+        WalSegment w = segs.get(next++);
+        window.add(pool.submit(() -> fetch(r, w.key(), w.size(), w.createdAt(), work)));
+      }
+      int pageSize = applySnapshot(snap, await(snapFile, snap.key()), db);
+      applied.objects = 1;
+      applied.downloaded = snap.size();
+      applied.index = snap.index();
+      applied.offset = 0;
+      applied.pointInTime = snap.createdAt();
+      WalApplier wal = null;
+      for (int i = 0; i < segs.size(); i++) {
+        WalSegment w = segs.get(i);
+        Path f = await(window.poll(), w.key());
+        if (next < segs.size()) {
+          WalSegment nw = segs.get(next++);
+          window.add(pool.submit(() -> fetch(r, nw.key(), nw.size(), nw.createdAt(), work)));
+        }
+        if (wal == null || wal.index != w.index()) {
+          if (wal != null) {
+            wal.finish(db);
+          }
+          long expectedIndex = wal == null ? snap.index() : wal.index + 1;
+          if (w.index() != expectedIndex) {
+            throw new LitewakeException("cannot restore from " + r.location() + ": WAL index " + expectedIndex
+                + " of generation " + plan.generation().id() + " is missing (expected object "
+                + new WalSegment(plan.generation().id(), expectedIndex, 0, w.compression(), 0, Instant.EPOCH).key()
+                + "); the replica is damaged after that point: restore an earlier point in time with at() or index()");
+          }
+          wal = new WalApplier(w.index(), pageSize, plan.generation().id(), r.location());
+        }
+        wal.apply(w, f, db);
+        Files.deleteIfExists(f);
+        applied.objects++;
+        applied.downloaded += w.size();
+        applied.index = w.index();
+        applied.offset = wal.offset;
+        if (w.createdAt().isAfter(applied.pointInTime)) {
+          applied.pointInTime = w.createdAt();
+        }
+      }
+      if (wal != null) {
+        wal.finish(db);
+      }
+      db.force(true);
+    } finally {
+      pool.shutdownNow();
+      try (var files = Files.list(work)) {
+        for (Path p : (Iterable<Path>) files::iterator) {
+          Files.deleteIfExists(p);
+        }
+      }
+      Files.deleteIfExists(work);
+    }
+    return applied;
+  }
+
+  private static Path fetch(Replica r, String key, long size, Instant at, Path work) throws IOException {
+    Path f = Files.createTempFile(work, "obj", ".part");
+    r.download(new StoredObject(key, size, at), f);
+    return f;
+  }
+
+  private Path await(Future<Path> f, String key) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LitewakeException("restore of " + req.target() + " interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof NoSuchFileException) {
+        throw new LitewakeException("cannot restore from " + req.replica().location() + ": object " + key
+            + " is missing (it was listed but cannot be read)", c);
+      }
+      throw new LitewakeException("cannot restore from " + req.replica().location() + ": download of " + key
+          + " failed: " + c.getMessage(), c);
+    }
+  }
+
+  private int applySnapshot(Snapshot s, Path file, FileChannel db) throws IOException {
+    long written = 0;
+    int pageSize = 0;
+    try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      byte[] buf = new byte[1 << 20];
+      while (true) {
+        int n = in.readNBytes(buf, 0, buf.length);
+        if (written == 0) {
+          if (n < 100 || !DbFiles.isSqliteHeader(buf)) {
+            throw damaged(s.key(), "it does not hold a SQLite database (bad header)", null);
+          }
+          pageSize = DbFiles.pageSize(buf);
+        }
+        if (n <= 0) {
+          break;
+        }
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+        while (bb.hasRemaining()) {
+          written += db.write(bb, written);
+        }
+        if (n < buf.length) {
+          break;
+        }
+      }
+    } catch (LitewakeException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw damaged(s.key(), "it cannot be decompressed (" + e.getMessage() + ")", e);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    if (written % pageSize != 0) {
+      throw damaged(s.key(), "its size " + written + " is not a multiple of the page size " + pageSize, null);
+    }
+    return pageSize;
+  }
+
+  private LitewakeException damaged(String key, String why, Throwable cause) {
+    return new LitewakeException("cannot restore from " + req.replica().location() + ": object " + key
+        + " is damaged: " + why + "; restore an earlier point in time or generation", cause);
+  }
+
+  /** Applies the WAL segments of one index, checking everything. */
+  private final class WalApplier {
+    final long index;
+    final int dbPageSize;
+    final String gen;
+    final String location;
+    Wal.Header header;
+    long offset;
+    int[] ck = new int[2];
+    long commitPages = -1;
+
+    WalApplier(long index, int dbPageSize, String gen, String location) {
+      this.index = index;
+      this.dbPageSize = dbPageSize;
+      this.gen = gen;
+      this.location = location;
+    }
+
+    void apply(WalSegment w, Path file, FileChannel db) throws IOException {
+      if (w.offset() != offset) {
+        String expected = new WalSegment(gen, index, offset, w.compression(), 0, Instant.EPOCH).key();
+        throw new LitewakeException("cannot restore from " + location + ": WAL segment " + expected
+            + " is missing (the next object is " + w.key() + "); the replica is damaged after that point:"
+            + " restore an earlier point in time with at() or index()");
+      }
+      try (InputStream in = Codecs.decompress(w.compression(), new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        if (offset == 0) {
+          byte[] hb = in.readNBytes(Wal.HEADER_SIZE);
+          Wal.Header h = Wal.parseHeader(hb);
+          if (h == null) {
+            throw damaged(w.key(), "its WAL header is invalid", null);
+          }
+          if (h.pageSize() != dbPageSize) {
+            throw damaged(w.key(), "its page size " + h.pageSize() + " differs from the snapshot's " + dbPageSize, null);
+          }
+          header = h;
+          ck[0] = h.ck1();
+          ck[1] = h.ck2();
+          offset = Wal.HEADER_SIZE;
+        }
+        int fs = header.frameSize();
+        byte[] frame = new byte[fs];
+        boolean lastWasCommit = false;
+        int frames = 0;
+        while (true) {
+          int n = in.readNBytes(frame, 0, fs);
+          if (n == 0) {
+            break;
+          }
+          if (n < fs) {
+            throw damaged(w.key(), "it ends inside a frame", null);
+          }
+          if (Wal.u32(frame, 8) != header.salt1() || Wal.u32(frame, 12) != header.salt2()) {
+            throw damaged(w.key(), "frame at WAL offset " + offset + " has salts of another WAL", null);
+          }
+          Wal.checksum(header.bigEndian(), frame, 0, 8, ck);
+          Wal.checksum(header.bigEndian(), frame, Wal.FRAME_HEADER_SIZE, header.pageSize(), ck);
+          if (ck[0] != Wal.u32(frame, 16) || ck[1] != Wal.u32(frame, 20)) {
+            throw damaged(w.key(), "checksum mismatch in frame at WAL offset " + offset, null);
+          }
+          long pgno = Integer.toUnsignedLong(Wal.u32(frame, 0));
+          if (pgno == 0) {
+            throw damaged(w.key(), "frame at WAL offset " + offset + " names page 0", null);
+          }
+          ByteBuffer bb = ByteBuffer.wrap(frame, Wal.FRAME_HEADER_SIZE, header.pageSize());
+          long pos = (pgno - 1) * header.pageSize();
+          while (bb.hasRemaining()) {
+            pos += db.write(bb, pos);
+          }
+          int commit = Wal.u32(frame, 4);
+          lastWasCommit = commit != 0;
+          if (lastWasCommit) {
+            commitPages = Integer.toUnsignedLong(commit);
+          }
+          offset += fs;
+          frames++;
+        }
+        if (frames == 0 || !lastWasCommit) {
+          throw damaged(w.key(), frames == 0 ? "it holds no frame" : "it does not end on a commit frame", null);
+        }
+      } catch (LitewakeException e) {
+        throw e;
+      } catch (EOFException e) {
+        throw damaged(w.key(), "it is truncated", e);
+      } catch (IOException | RuntimeException e) {
+        throw damaged(w.key(), "it cannot be decompressed (" + e.getMessage() + ")", e);
+      }
+    }
+
+    void finish(FileChannel db) throws IOException {
+      if (commitPages > 0) {
+        long size = commitPages * header.pageSize();
+        if (db.size() > size) {
+          db.truncate(size);
+        }
+      }
+    }
+  }
+
+  private void integrityCheck(Path file) {
+    String url = "jdbc:sqlite:" + file;
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      StringBuilder problems = new StringBuilder();
+      try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+        while (rs.next()) {
+          String line = rs.getString(1);
+          if (!"ok".equals(line)) {
+            problems.append(line).append("; ");
+          }
+        }
+      }
+      if (problems.length() > 0) {
+        throw new LitewakeException("restored database failed PRAGMA integrity_check: " + problems
+            + "nothing was written to " + req.target() + "; restore an earlier point in time or generation");
+      }
+    } catch (SQLException e) {
+      throw new LitewakeException("restored database cannot be opened for PRAGMA integrity_check: " + e.getMessage()
+          + "; nothing was written to " + req.target(), e);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Implementation: WAL format and scanning, the replication engine, restore, codecs, the spool and
+ * the {@code file:} replica. Not an API: anything here may change in any release.
+ */
+package io.litewake.internal;

@@ -1,0 +1,91 @@
+package io.litewake.spi;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Storage behind a replica: a flat namespace of immutable objects under one location.
+ *
+ * <p>Litewake owns the layout (Litestream v0.3: {@code generations/<id>/snapshots/...} and
+ * {@code generations/<id>/wal/...}); an implementation only stores, lists, reads and deletes
+ * objects by key. Keys are relative to the replica's location, use {@code /} as separator and
+ * never start with one. Implementations must be safe for use by several threads at once.
+ *
+ * <p>Every method may throw {@link IOException}; a missing object is reported as {@link
+ * java.nio.file.NoSuchFileException} naming the key. Messages should say what to do (for
+ * example which permission is missing on which key), because Litewake shows them to users as
+ * the cause of its own errors.
+ */
+public interface Replica extends AutoCloseable {
+
+  /**
+   * Where the objects live, for logs and error messages, with every secret masked: for example
+   * {@code s3://bucket/apps/orders} or {@code file:///var/backups/orders}.
+   *
+   * @return a printable location, never {@code null}
+   */
+  String location();
+
+  /**
+   * Lists every object whose key starts with {@code prefix}, recursively.
+   *
+   * @param prefix a key prefix that is empty or ends with {@code /}
+   * @return the objects found, in any order; empty when there are none
+   * @throws IOException if the store cannot be listed
+   */
+  List<StoredObject> list(String prefix) throws IOException;
+
+  /**
+   * Stores the content of a local file under {@code key}, replacing any object with that key.
+   * When this method returns, the object must be durable and readable in full; an
+   * implementation must detect a store that corrupts the bytes in transit (for example with
+   * Content-MD5) and fail rather than report success.
+   *
+   * @param key the object key
+   * @param source a regular file, not modified while the call runs
+   * @return the stored object, with its storage timestamp
+   * @throws IOException if the object could not be stored
+   */
+  StoredObject put(String key, Path source) throws IOException;
+
+  /**
+   * Opens an object for reading from its first byte.
+   *
+   * @param key the object key
+   * @return a stream the caller closes
+   * @throws java.nio.file.NoSuchFileException if there is no such object
+   * @throws IOException if the object cannot be read
+   */
+  InputStream open(String key) throws IOException;
+
+  /**
+   * Copies an object to a local file, replacing the file. Implementations may fetch ranges in
+   * parallel; the default copies {@link #open(String)} sequentially.
+   *
+   * @param object the object, as listed
+   * @param target the file to write
+   * @throws IOException if the object cannot be read or the file written
+   */
+  default void download(StoredObject object, Path target) throws IOException {
+    try (InputStream in = open(object.key())) {
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Deletes objects. Keys that do not exist are ignored.
+   *
+   * @param keys the keys to delete
+   * @throws IOException if an object could not be deleted
+   */
+  void delete(Collection<String> keys) throws IOException;
+
+  /** Releases clients, threads and connections held by this replica. Never throws. */
+  @Override
+  void close();
+}

@@ -1,0 +1,277 @@
+package io.litewake.s3.internal;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Turns SDK failures into {@link IOException}s whose messages say what failed, where, and what
+ * to do about it.
+ */
+public final class S3Errors {
+
+  private static final Pattern EXPECTED_REGION = Pattern.compile("expecting '([a-z0-9-]+)'");
+  private static final Pattern REGION_ELEMENT = Pattern.compile("<Region>([a-z0-9-]+)</Region>");
+
+  private S3Errors() {}
+
+  /**
+   * Translates a failure of one S3 call.
+   *
+   * @param failure what the SDK threw or completed a future with
+   * @param action the IAM action the call needs, such as {@code s3:GetObject}
+   * @param what the object or prefix, as {@code s3://bucket/key}
+   * @param context the replica: endpoint and region in use, for messages
+   * @return an exception to throw: {@link NoSuchFileException} for a missing key
+   */
+  public static IOException translate(Throwable failure, String action, String what, Context context) {
+    Throwable t = unwrap(failure);
+    if (t instanceof IOException io && !(t.getCause() instanceof S3Exception)) {
+      return io;
+    }
+    if (t instanceof S3Exception e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      String awsMessage = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+      String rid = e.requestId() == null ? "" : " (request id " + e.requestId() + ")";
+      int status = e.statusCode();
+      if ("NoSuchBucket".equals(code)) {
+        return new IOException(
+            "bucket "
+                + context.bucket()
+                + " does not exist at "
+                + context.endpointDescription()
+                + ": create the bucket, or fix the bucket name, endpoint or region in the replica"
+                + " URI "
+                + context.location()
+                + rid,
+            e);
+      }
+      if ("NoSuchKey".equals(code) || (status == 404 && code == null) || (status == 404 && "NotFound".equals(code))) {
+        NoSuchFileException nsf = new NoSuchFileException(what, null, "no such object in the replica" + rid);
+        nsf.initCause(e);
+        return nsf;
+      }
+      if ("InvalidAccessKeyId".equals(code)) {
+        return new IOException(
+            "the store at "
+                + context.endpointDescription()
+                + " does not know the access key id "
+                + context.accessKeyDescription()
+                + " used for "
+                + action
+                + " on "
+                + what
+                + ": check the access-key parameter of the replica URI, the credentials provider,"
+                + " or AWS_ACCESS_KEY_ID / the AWS profile"
+                + rid,
+            e);
+      }
+      if ("SignatureDoesNotMatch".equals(code)) {
+        return new IOException(
+            "the store at "
+                + context.endpointDescription()
+                + " rejected the request signature for "
+                + action
+                + " on "
+                + what
+                + ": the secret access key does not belong to access key id "
+                + context.accessKeyDescription()
+                + " (check secret-access-key, AWS_SECRET_ACCESS_KEY or the AWS profile; also"
+                + " the host clock)"
+                + rid,
+            e);
+      }
+      if ("AccessDenied".equals(code) || "AllAccessDisabled".equals(code) || (status == 403 && code == null)) {
+        return new java.nio.file.AccessDeniedException(
+            what,
+            null,
+            "access denied: "
+                + action
+                + " on "
+                + what
+                + " is not allowed for "
+                + context.accessKeyDescription()
+                + "; grant "
+                + action
+                + " on that key/prefix (S3Replica.iamPolicy(uri, restoreOnly) prints the minimal"
+                + " policy)"
+                + rid);
+      }
+      if ("PermanentRedirect".equals(code)
+          || "AuthorizationHeaderMalformed".equals(code)
+          || "IllegalLocationConstraintException".equals(code)
+          || status == 301) {
+        String right = bucketRegion(e);
+        return new IOException(
+            "bucket "
+                + context.bucket()
+                + " is not in region "
+                + context.regionDescription()
+                + (right == null ? "" : " but in " + right)
+                + ": set region="
+                + (right == null ? "<the bucket's region>" : right)
+                + " in the replica URI (or the builder's region(...))"
+                + rid,
+            e);
+      }
+      if ("BadDigest".equals(code) || "InvalidDigest".equals(code)) {
+        return new IOException(
+            "upload of "
+                + what
+                + " was corrupted in transit: the store computed a different MD5 than the bytes"
+                + " sent ("
+                + code
+                + "); nothing was stored. Check proxies between this host and the store"
+                + rid,
+            e);
+      }
+      if ("SlowDown".equals(code) || status == 503 || status >= 500) {
+        return new IOException(
+            action
+                + " on "
+                + what
+                + " failed after retries: the store at "
+                + context.endpointDescription()
+                + " answered "
+                + status
+                + " "
+                + (code == null ? "" : code)
+                + " ("
+                + awsMessage
+                + "); it is overloaded or down, Litewake will try again later"
+                + rid,
+            e);
+      }
+      return new IOException(
+          action + " on " + what + " failed: " + status + " " + code + ": " + awsMessage + rid, e);
+    }
+    if (t instanceof SdkClientException || t instanceof ApiCallTimeoutException
+        || t instanceof ApiCallAttemptTimeoutException) {
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+        if (root instanceof ConnectException
+            || root instanceof UnknownHostException
+            || root instanceof UnresolvedAddressException) {
+          return new IOException(
+              "cannot reach the S3 endpoint "
+                  + context.endpointDescription()
+                  + " for "
+                  + action
+                  + " on "
+                  + what
+                  + " ("
+                  + root
+                  + "): check the endpoint parameter, DNS and network; Litewake keeps retrying",
+              t);
+        }
+      }
+      if (t.getMessage() != null && t.getMessage().contains("Unable to execute HTTP request")) {
+        return new IOException(
+            "cannot talk to the S3 endpoint "
+                + context.endpointDescription()
+                + " for "
+                + action
+                + " on "
+                + what
+                + ": "
+                + t.getMessage(),
+            t);
+      }
+      return new IOException(action + " on " + what + " failed: " + t.getMessage(), t);
+    }
+    if (t instanceof CancellationException) {
+      InterruptedIOException e = new InterruptedIOException(action + " on " + what + " was cancelled");
+      e.initCause(t);
+      return e;
+    }
+    return new IOException(action + " on " + what + " failed: " + t, t);
+  }
+
+  /**
+   * Strips {@link CompletionException} and {@link ExecutionException} wrappers.
+   *
+   * @param t a failure
+   * @return the innermost meaningful cause
+   */
+  public static Throwable unwrap(Throwable t) {
+    Throwable cur = t;
+    while ((cur instanceof CompletionException || cur instanceof ExecutionException
+            || (cur instanceof SdkClientException && cur.getCause() instanceof S3Exception))
+        && cur.getCause() != null) {
+      cur = cur.getCause();
+    }
+    return cur;
+  }
+
+  private static String bucketRegion(S3Exception e) {
+    if (e.awsErrorDetails() != null && e.awsErrorDetails().sdkHttpResponse() != null) {
+      var header = e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region");
+      if (header.isPresent()) {
+        return header.get();
+      }
+    }
+    String msg = e.getMessage() == null ? "" : e.getMessage();
+    Matcher m = EXPECTED_REGION.matcher(msg);
+    if (m.find()) {
+      return m.group(1);
+    }
+    if (e.awsErrorDetails() != null && e.awsErrorDetails().rawResponse() != null) {
+      Matcher r = REGION_ELEMENT.matcher(e.awsErrorDetails().rawResponse().asUtf8String());
+      if (r.find()) {
+        return r.group(1);
+      }
+    }
+    return null;
+  }
+
+  /** What messages need to know about the replica. */
+  public interface Context {
+    /**
+     * The bucket or access point.
+     *
+     * @return a printable name
+     */
+    String bucket();
+
+    /**
+     * The replica location with secrets masked.
+     *
+     * @return a printable location
+     */
+    String location();
+
+    /**
+     * The endpoint in use.
+     *
+     * @return a printable endpoint, such as {@code AWS S3 (us-east-1)} or a URL
+     */
+    String endpointDescription();
+
+    /**
+     * The region requests are signed for.
+     *
+     * @return a region name or a description
+     */
+    String regionDescription();
+
+    /**
+     * The access key id in use, masked, or a description of the credentials source.
+     *
+     * @return a printable description
+     */
+    String accessKeyDescription();
+  }
+}

@@ -1,0 +1,273 @@
+package io.litewake.s3.internal;
+
+import io.litewake.LitewakeException;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A parsed {@code s3://} replica URI: {@code s3://BUCKET/PREFIX?params} or
+ * {@code s3://arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME[/PREFIX]?params}.
+ *
+ * <p>{@link java.net.URI} cannot parse an ARN authority (it holds colons), so the raw string is
+ * parsed here. Query parameters are named as TiDB BR names them.
+ */
+public final class S3Uri {
+
+  /** Every query parameter an {@code s3://} URI accepts, in the order they are documented. */
+  public static final List<String> PARAMETERS =
+      List.of(
+          "endpoint",
+          "region",
+          "force-path-style",
+          "storage-class",
+          "sse",
+          "sse-kms-key-id",
+          "access-key",
+          "secret-access-key");
+
+  private final String bucket;
+  private final String prefix;
+  private final AccessPointArn arn;
+  private final Map<String, String> parameters;
+
+  private S3Uri(String bucket, String prefix, AccessPointArn arn, Map<String, String> parameters) {
+    this.bucket = bucket;
+    this.prefix = prefix;
+    this.arn = arn;
+    this.parameters = parameters;
+  }
+
+  /**
+   * Parses a replica URI.
+   *
+   * @param uri the URI as the user gave it
+   * @return the parsed form
+   * @throws LitewakeException naming the problem if the URI is malformed
+   */
+  public static S3Uri parse(URI uri) {
+    if (uri == null) {
+      throw new LitewakeException("s3 replica URI must not be null");
+    }
+    String raw = uri.toString();
+    String masked = maskQuery(raw);
+    if (!raw.regionMatches(true, 0, "s3://", 0, 5)) {
+      throw new LitewakeException(
+          "not an s3 replica URI: " + masked + " (expected s3://BUCKET/PREFIX)");
+    }
+    if (raw.indexOf('#') >= 0) {
+      throw new LitewakeException(
+          "s3 replica URI must not have a fragment (#...): " + masked);
+    }
+    String rest = raw.substring(5);
+    String query = null;
+    int q = rest.indexOf('?');
+    if (q >= 0) {
+      query = rest.substring(q + 1);
+      rest = rest.substring(0, q);
+    }
+    Map<String, String> params = parseQuery(query, masked);
+    if (rest.regionMatches(true, 0, "arn:", 0, 4)) {
+      // arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME[/PREFIX]
+      String[] parts = rest.split(":", 6);
+      if (parts.length != 6) {
+        throw new LitewakeException(
+            "malformed access point ARN in "
+                + masked
+                + ": expected s3://arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME[/PREFIX]");
+      }
+      String resource = parts[5];
+      if (!resource.startsWith("accesspoint/")) {
+        throw new LitewakeException(
+            "unsupported ARN resource '"
+                + resource
+                + "' in "
+                + masked
+                + ": only S3 access points are supported"
+                + " (s3://arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME[/PREFIX])");
+      }
+      String afterType = resource.substring("accesspoint/".length());
+      int slash = afterType.indexOf('/');
+      String name = slash < 0 ? afterType : afterType.substring(0, slash);
+      String prefix = slash < 0 ? "" : afterType.substring(slash + 1);
+      AccessPointArn arn = AccessPointArn.of(parts[1], parts[2], parts[3], parts[4], name, masked);
+      return new S3Uri(arn.toString(), normalizePrefix(decode(prefix, masked)), arn, params);
+    }
+    int slash = rest.indexOf('/');
+    String bucket = slash < 0 ? rest : rest.substring(0, slash);
+    String prefix = slash < 0 ? "" : rest.substring(slash + 1);
+    if (bucket.isEmpty()) {
+      throw new LitewakeException(
+          "s3 replica URI has no bucket: " + masked + " (expected s3://BUCKET/PREFIX)");
+    }
+    if (!bucket.matches("[a-zA-Z0-9._-]+")) {
+      throw new LitewakeException(
+          "invalid bucket name '" + bucket + "' in " + masked
+              + ": bucket names use letters, digits, '.', '-' and '_'");
+    }
+    return new S3Uri(bucket, normalizePrefix(decode(prefix, masked)), null, params);
+  }
+
+  /**
+   * The bucket name, or the access point ARN when the URI names one.
+   *
+   * @return the bucket as the SDK takes it
+   */
+  public String bucket() {
+    return bucket;
+  }
+
+  /**
+   * The key prefix, without leading or trailing slashes; empty for the bucket root.
+   *
+   * @return the prefix
+   */
+  public String prefix() {
+    return prefix;
+  }
+
+  /**
+   * The access point, when the URI names one.
+   *
+   * @return the ARN or {@code null}
+   */
+  public AccessPointArn accessPoint() {
+    return arn;
+  }
+
+  /**
+   * The query parameters, in URI order; all of them are in {@link #PARAMETERS}.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, String> parameters() {
+    return parameters;
+  }
+
+  /**
+   * Strips leading and trailing slashes and rejects empty path segments.
+   *
+   * @param prefix a key prefix
+   * @return the prefix without surrounding slashes
+   */
+  public static String normalizePrefix(String prefix) {
+    String p = prefix;
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    if (p.contains("//")) {
+      throw new LitewakeException("prefix must not contain an empty path segment ('//'): " + prefix);
+    }
+    return p;
+  }
+
+  /**
+   * Masks the values of secret query parameters in a URI string.
+   *
+   * @param raw a URI string
+   * @return the same string with {@code access-key} shortened and {@code secret-access-key}
+   *     replaced by {@code ****}
+   */
+  public static String maskQuery(String raw) {
+    int q = raw.indexOf('?');
+    if (q < 0) {
+      return raw;
+    }
+    StringBuilder sb = new StringBuilder(raw.substring(0, q + 1));
+    String[] pairs = raw.substring(q + 1).split("&", -1);
+    for (int i = 0; i < pairs.length; i++) {
+      if (i > 0) {
+        sb.append('&');
+      }
+      String pair = pairs[i];
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      if (eq >= 0 && name.equals("secret-access-key")) {
+        sb.append(name).append("=****");
+      } else if (eq >= 0 && name.equals("access-key")) {
+        sb.append(name).append('=').append(maskAccessKey(pair.substring(eq + 1)));
+      } else {
+        sb.append(pair);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Masks an access key id, keeping its first four characters (enough to tell keys apart).
+   *
+   * @param accessKey an access key id
+   * @return the masked form
+   */
+  public static String maskAccessKey(String accessKey) {
+    return accessKey.length() <= 4 ? "****" : accessKey.substring(0, 4) + "****";
+  }
+
+  private static Map<String, String> parseQuery(String query, String masked) {
+    if (query == null || query.isEmpty()) {
+      return Collections.emptyMap();
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String pair : query.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), masked).toLowerCase(Locale.ROOT);
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), masked);
+      if (!PARAMETERS.contains(name)) {
+        throw new LitewakeException(
+            "unknown query parameter '"
+                + name
+                + "' in s3 replica URI "
+                + masked
+                + "; valid parameters are: "
+                + String.join(", ", PARAMETERS));
+      }
+      if (value.isEmpty()) {
+        throw new LitewakeException(
+            "query parameter '" + name + "' has no value in s3 replica URI " + masked);
+      }
+      if (params.put(name, value) != null) {
+        throw new LitewakeException(
+            "query parameter '" + name + "' is given twice in s3 replica URI " + masked);
+      }
+    }
+    return Collections.unmodifiableMap(params);
+  }
+
+  /** Percent-decodes; '+' stays a plus (secret keys contain it). */
+  private static String decode(String s, String masked) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length()) {
+          throw new LitewakeException("bad percent-escape in s3 replica URI " + masked);
+        }
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          throw new LitewakeException("bad percent-escape in s3 replica URI " + masked);
+        }
+        out.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+      }
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
