@@ -15,10 +15,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import javax.sql.DataSource;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 
 /**
  * Continuous replication of one SQLite database (in WAL mode) to a replica.
@@ -430,24 +427,6 @@ public final class Replicator implements AutoCloseable {
       if (!Files.isWritable(dir)) {
         throw new LitewakeException(context + "directory " + dir + " is not writable; replication needs it for"
             + " the WAL and its spool: fix the permissions");
-      }
-      SQLiteConfig cfg = new SQLiteConfig();
-      cfg.resetOpenMode(SQLiteOpenMode.CREATE);
-      try (Connection c = cfg.createConnection("jdbc:sqlite:" + abs); Statement s = c.createStatement()) {
-        String mode;
-        try (ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
-          mode = rs.next() ? rs.getString(1) : "?";
-        }
-        if (!"wal".equalsIgnoreCase(mode)) {
-          throw new LitewakeException(context + "the database is in journal_mode=" + mode.toUpperCase(Locale.ROOT)
-              + ", replication needs WAL: run PRAGMA journal_mode=WAL once on it (it persists)");
-        }
-      } catch (SQLException e) {
-        String msg = String.valueOf(e.getMessage());
-        if (msg.contains("NOTADB") || msg.contains("not a database")) {
-          throw new LitewakeException(context + "the file is not a SQLite database; check the path", e);
-        }
-        throw new LitewakeException(context + "the database cannot be opened: " + msg, e);
       }
       return abs;
     }

@@ -31,7 +31,8 @@ public final class FileReplica implements Replica {
 
   @Override
   public String location() {
-    return root.toUri().toString();
+    String s = root.toUri().toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   private Path resolve(String key) throws IOException {

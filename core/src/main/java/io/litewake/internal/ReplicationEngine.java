@@ -88,6 +88,7 @@ public final class ReplicationEngine implements AutoCloseable {
   private long snapIndex = -1;
   private long snapOffset = -1;
   private long lastPassiveFrames = -1;
+  private int postponed;
 
   private final Connection[] conns = new Connection[2];
   private int pin = -1;
@@ -122,7 +123,10 @@ public final class ReplicationEngine implements AutoCloseable {
   /** Opens connections, verifies or starts a generation, spools what is new, starts threads. */
   public synchronized void start() throws IOException, SQLException {
     dbIdentity = DbFiles.identity(cfg.db());
+    // our connections are opened before anything else and stay open: a last connection closing
+    // would checkpoint and delete the WAL, destroying the evidence of continuity
     openConnections();
+    checkWalMode();
     spool = new Spool(cfg.spoolDir());
     List<Spool.Entry> pending = spool.pending();
     uploadedThrough = pending.isEmpty() ? spool.lastSeq() : pending.get(0).seq() - 1;
@@ -155,6 +159,23 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
+  private void checkWalMode() throws SQLException {
+    String mode;
+    try (Statement s = conns[0].createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+      mode = rs.next() ? rs.getString(1) : "?";
+    } catch (SQLException e) {
+      String msg = String.valueOf(e.getMessage());
+      if (msg.contains("NOTADB") || msg.contains("not a database")) {
+        throw new LitewakeException("the file is not a SQLite database; check the path", e);
+      }
+      throw e;
+    }
+    if (!"wal".equalsIgnoreCase(mode)) {
+      throw new LitewakeException("the database is in journal_mode=" + mode.toUpperCase(java.util.Locale.ROOT)
+          + ", replication needs WAL: run PRAGMA journal_mode=WAL once on it (the setting persists)");
+    }
+  }
+
   // ---------------------------------------------------------------- resume / new generation
 
   /** Decides whether the saved state continues; returns why not, or null to continue. */
@@ -169,6 +190,23 @@ public final class ReplicationEngine implements AutoCloseable {
     String gen = st.getProperty("generation");
     long idx = Long.parseLong(st.getProperty("index"));
     long off = Long.parseLong(st.getProperty("offset"));
+    String clean = st.getProperty("cleanSha256");
+    if (clean != null) {
+      // the last close checkpointed and removed the WAL after shipping everything: the database
+      // file then held exactly the replicated state, fingerprinted
+      try (FileChannel wal = openWal()) {
+        if ((wal == null || wal.size() == 0) && clean.equals(fingerprint())) {
+          generation = gen;
+          index = idx + 1;
+          offset = 0;
+          restoreSnapshotState(st);
+          LOG.debug("litewake [{}]: database unchanged since the clean close; continuing generation {} at index {}",
+              name, gen, index);
+          return checkGenerationStillThere(pending);
+        }
+      }
+      return "database changed while replication was stopped";
+    }
     if (off == 0) {
       return "no WAL position to verify continuity against";
     }
@@ -197,6 +235,27 @@ public final class ReplicationEngine implements AutoCloseable {
         }
       }
     }
+    generation = gen;
+    index = idx;
+    offset = off;
+    headerBytes = hb;
+    header = saved;
+    ck1 = c1;
+    ck2 = c2;
+    restoreSnapshotState(st);
+    LOG.debug("litewake [{}]: continuing generation {} at index {} offset {}", name, gen, idx, off);
+    return checkGenerationStillThere(pending);
+  }
+
+  private void restoreSnapshotState(Properties st) {
+    lastSnapshotAt = Instant.ofEpochMilli(Long.parseLong(st.getProperty("snapshotAt", "0")));
+    snapIndex = Long.parseLong(st.getProperty("snapshotIndex", "-1"));
+    snapOffset = Long.parseLong(st.getProperty("snapshotOffset", "-1"));
+  }
+
+  /** Null if the replica (or the spool) still has a snapshot of the generation, else why not. */
+  private String checkGenerationStillThere(List<Spool.Entry> pending) throws IOException {
+    String gen = generation;
     boolean snapshotPending = pending.stream().anyMatch(e -> e.key().startsWith(Layout.generationPrefix(gen) + "snapshots/"));
     if (!snapshotPending) {
       List<StoredObject> objs;
@@ -214,18 +273,31 @@ public final class ReplicationEngine implements AutoCloseable {
         return "replica no longer holds a snapshot of generation " + gen;
       }
     }
-    generation = gen;
-    index = idx;
-    offset = off;
-    headerBytes = hb;
-    header = saved;
-    ck1 = c1;
-    ck2 = c2;
-    lastSnapshotAt = Instant.ofEpochMilli(Long.parseLong(st.getProperty("snapshotAt", "0")));
-    snapIndex = Long.parseLong(st.getProperty("snapshotIndex", "-1"));
-    snapOffset = Long.parseLong(st.getProperty("snapshotOffset", "-1"));
-    LOG.debug("litewake [{}]: continuing generation {} at index {} offset {}", name, gen, idx, off);
     return null;
+  }
+
+  /** SHA-256 of the database file, read through the never-closed channel. */
+  private String fingerprint() throws IOException {
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IOException(e);
+    }
+    FileChannel ch = DbFiles.channel(cfg.db());
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long pos = 0;
+    while (true) {
+      buf.clear();
+      int n = ch.read(buf, pos);
+      if (n <= 0) {
+        break;
+      }
+      buf.flip();
+      md.update(buf);
+      pos += n;
+    }
+    return pos + ":" + HexFormat.of().formatHex(md.digest());
   }
 
   private void newGeneration(String reason) throws IOException {
@@ -274,6 +346,10 @@ public final class ReplicationEngine implements AutoCloseable {
   }
 
   private void saveState() throws IOException {
+    spool.saveState(stateProperties());
+  }
+
+  private Properties stateProperties() {
     Properties p = new Properties();
     p.setProperty("location", replica.location());
     p.setProperty("generation", generation);
@@ -285,7 +361,7 @@ public final class ReplicationEngine implements AutoCloseable {
     p.setProperty("snapshotAt", Long.toString(lastSnapshotAt.toEpochMilli()));
     p.setProperty("snapshotIndex", Long.toString(snapIndex));
     p.setProperty("snapshotOffset", Long.toString(snapOffset));
-    spool.saveState(p);
+    return p;
   }
 
   // ---------------------------------------------------------------- the read-transaction hold
@@ -487,14 +563,19 @@ public final class ReplicationEngine implements AutoCloseable {
     int spare = 1 - pin;
     Connection w = conns[spare];
     Connection p = conns[pin];
+    // wait longer each time the application's writers win the lock, up to one second
+    int waitMs = (int) Math.min(1000, WRITE_LOCK_WAIT_MS * (1L << Math.min(postponed, 4)));
     try (Statement s = w.createStatement()) {
-      s.execute("PRAGMA busy_timeout=" + WRITE_LOCK_WAIT_MS);
+      s.execute("PRAGMA busy_timeout=" + waitMs);
       s.execute("BEGIN IMMEDIATE");
     } catch (SQLException e) {
-      LOG.debug("litewake [{}]: WAL restart postponed, the write lock is busy", name);
+      postponed++;
+      LOG.debug("litewake [{}]: WAL restart postponed ({} times), the write lock stayed busy for {} ms",
+          name, postponed, waitMs);
       busyTimeout(w, READ_BUSY_TIMEOUT_MS);
       return;
     }
+    postponed = 0;
     boolean pinned = true;
     try {
       ship();
@@ -614,7 +695,7 @@ public final class ReplicationEngine implements AutoCloseable {
           }
           failures = 0;
           if (e.key().contains("/snapshots/")) {
-            LOG.info("litewake [{}]: snapshot written to {}/{} ({} bytes)", name, replica.location(), e.key(), e.size());
+            LOG.info("litewake [{}]: snapshot written to {} as {} ({} bytes)", name, replica.location(), e.key(), e.size());
             retentionDueAt = Instant.EPOCH;
           } else {
             LOG.debug("litewake [{}]: uploaded {}", name, e.key());
@@ -719,8 +800,13 @@ public final class ReplicationEngine implements AutoCloseable {
       return;
     }
     long target = -1;
+    boolean locked = false;
     try {
       target = cycle(false);
+      locked = lockForClose();
+      if (locked) {
+        target = shipFinal(); // nothing can commit now: this ships everything
+      }
     } catch (IOException | SQLException | RuntimeException e) {
       LOG.warn("litewake [{}]: final replication pass failed: {}", name, e.toString());
     }
@@ -748,7 +834,10 @@ public final class ReplicationEngine implements AutoCloseable {
       }
     }
     synchronized (this) {
-      closeConnections();
+      closeConnections(locked);
+      if (locked && target >= 0) {
+        recordCleanClose();
+      }
     }
     if (cfg.ownsReplica()) {
       replica.close();
@@ -756,10 +845,60 @@ public final class ReplicationEngine implements AutoCloseable {
     LOG.info("litewake [{}]: replication to {} stopped at {}", name, replica.location(), position());
   }
 
+  private synchronized long shipFinal() throws IOException {
+    ship();
+    return spool.lastSeq();
+  }
+
+  /** Takes the write lock on the spare connection, waiting briefly for the application. */
+  private synchronized boolean lockForClose() {
+    if (pin < 0) {
+      return false;
+    }
+    Connection w = conns[1 - pin];
+    try (Statement s = w.createStatement()) {
+      s.execute("PRAGMA busy_timeout=1000");
+      s.execute("BEGIN IMMEDIATE");
+      return true;
+    } catch (SQLException e) {
+      LOG.debug("litewake [{}]: write lock busy at close: {}", name, e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * If closing our connections checkpointed and removed the WAL (they were the last ones, and
+   * the write lock was held from the final copy until the close), the database file is exactly
+   * the replicated state: fingerprint it so that the next start can continue the generation.
+   */
+  private void recordCleanClose() {
+    try {
+      if (Files.exists(Path.of(walPath)) || !java.util.Objects.equals(dbIdentity, DbFiles.identity(cfg.db()))) {
+        return;
+      }
+      String fp = fingerprint();
+      if (Files.exists(Path.of(walPath))) {
+        return; // written to meanwhile
+      }
+      Properties p = stateProperties();
+      p.setProperty("cleanSha256", fp);
+      spool.saveState(p);
+      LOG.debug("litewake [{}]: clean close recorded", name);
+    } catch (IOException e) {
+      LOG.debug("litewake [{}]: cannot record the clean close: {}", name, e.toString());
+    }
+  }
+
   private void closeConnections() {
-    for (int i = 0; i < conns.length; i++) {
+    closeConnections(false);
+  }
+
+  /** Closes both connections; with {@code writerLast}, the one holding the write lock closes last. */
+  private void closeConnections(boolean writerLast) {
+    int[] order = writerLast && pin >= 0 ? new int[] {pin, 1 - pin} : new int[] {0, 1};
+    for (int i : order) {
       if (conns[i] != null) {
-        if (i == pin) {
+        if (i == pin || writerLast) {
           endTxn(conns[i]);
         }
         try {

@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -58,14 +59,18 @@ public final class IntegrityInterceptor implements ExecutionInterceptor {
 
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
   private final String location;
+  private final boolean compatible;
 
   /**
    * Creates an interceptor for one replica.
    *
    * @param location the replica's masked location, for messages
+   * @param compatible whether the store is S3-compatible rather than AWS: then headers that
+   *     strict stores reject as unknown ({@code x-amz-mp-object-size}) are not sent
    */
-  public IntegrityInterceptor(String location) {
+  public IntegrityInterceptor(String location, boolean compatible) {
     this.location = location;
+    this.compatible = compatible;
   }
 
   /**
@@ -94,6 +99,12 @@ public final class IntegrityInterceptor implements ExecutionInterceptor {
   @Override
   public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
     SdkRequest request = context.request();
+    if (compatible
+        && request instanceof CompleteMultipartUploadRequest complete
+        && complete.mpuObjectSize() != null) {
+      // S3Proxy and others answer 501 NotImplemented to this optional header
+      return complete.toBuilder().mpuObjectSize(null).build();
+    }
     if (request instanceof PutObjectRequest put) {
       Upload upload = uploads.get(put.key());
       if (upload == null) {
