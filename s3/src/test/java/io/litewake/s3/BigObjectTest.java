@@ -1,0 +1,39 @@
+package io.litewake.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.litewake.s3.testing.S3Servers;
+import io.litewake.s3.testing.S3TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A 520 MiB object uploads (multipart) and downloads (ranged) in a JVM limited to 128 MiB of heap. */
+class BigObjectTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void fiveHundredMegabytesRoundTripUnderXmx128m() throws Exception {
+    S3TestServer server = S3Servers.S3PROXY.server();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path log = tmp.resolve("child.log");
+    Process p = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"),
+        BigObjectRoundTrip.class.getName(), server.newReplicaUri().toString(), tmp.toString(), "520"))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean done = p.waitFor(5, TimeUnit.MINUTES);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    System.out.println(out);
+    assertThat(done).as("child finished in time; output:\n" + out).isTrue();
+    assertThat(p.exitValue()).as("child exit code; output:\n" + out).isZero();
+    assertThat(out).contains("RESULT size_mib=520.0").contains("max_heap_mib=128");
+  }
+}

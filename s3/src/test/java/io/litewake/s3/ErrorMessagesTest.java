@@ -1,0 +1,173 @@
+package io.litewake.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.litewake.s3.testing.FreePorts;
+import io.litewake.s3.testing.PolicyProxy;
+import io.litewake.s3.testing.S3Servers;
+import io.litewake.s3.testing.S3TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each error message, produced by a server or proxy that really answers that way. */
+class ErrorMessagesTest {
+
+  @TempDir Path tmp;
+
+  static URI withCredentials(S3TestServer s, String bucket, String accessKey, String secret) {
+    return URI.create("s3://" + bucket + "/db?endpoint=" + s.endpoint() + "&access-key=" + accessKey
+        + "&secret-access-key=" + secret);
+  }
+
+  @Test
+  void unknownAccessKeyOnS3Proxy() {
+    S3TestServer s3proxy = S3Servers.S3PROXY.server();
+    try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(), "AKIAUNKNOWN00000", "whatever")).build()) {
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("does not know the access key id access key AKIA****")
+          .hasMessageContaining("check the access-key parameter")
+          .hasMessageNotContaining("whatever");
+    }
+  }
+
+  @Test
+  void wrongSecretOnS3Proxy() {
+    S3TestServer s3proxy = S3Servers.S3PROXY.server();
+    try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(),
+        s3proxy.accessKey(), "not-the-secret")).build()) {
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("rejected the request signature for s3:ListBucket")
+          .hasMessageContaining("secret access key does not belong")
+          .hasMessageNotContaining("not-the-secret");
+    }
+  }
+
+  @Test
+  void missingBucketOnS3Proxy() throws Exception {
+    S3TestServer s3proxy = S3Servers.S3PROXY.server();
+    URI uri = s3proxy.replicaUri(s3proxy.endpoint(), "no-such-bucket-here", "db");
+    try (S3Replica r = S3Replica.fromUri(uri).build()) {
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("bucket no-such-bucket-here does not exist at " + s3proxy.endpoint())
+          .hasMessageContaining("create the bucket");
+      Path f = Files.write(tmp.resolve("f"), new byte[10]);
+      assertThatThrownBy(() -> r.put("k", f))
+          .hasMessageContaining("bucket no-such-bucket-here does not exist");
+    }
+  }
+
+  @Test
+  void wrongRegionNamesTheRightOne() {
+    S3TestServer server = S3Servers.S3PROXY.server();
+    String bucket = server.sharedBucket();
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).bucketRegion("eu-west-3").start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, "db")).build()) {
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("is not in region us-east-1 but in eu-west-3")
+          .hasMessageContaining("set region=eu-west-3");
+    }
+  }
+
+  @Test
+  void unreachableEndpoint() {
+    int closed = FreePorts.find(); // nothing listens there
+    URI uri = URI.create("s3://bucket/db?endpoint=http://127.0.0.1:" + closed
+        + "&access-key=a&secret-access-key=b");
+    try (S3Replica r = S3Replica.fromUri(uri).maxAttempts(2).build()) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot reach the S3 endpoint http://127.0.0.1:" + closed)
+          .hasMessageContaining("check the endpoint parameter");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void retriesSlowDownAndServerErrorsThenSucceeds() throws Exception {
+    S3TestServer server = S3Servers.S3PROXY.server();
+    String bucket = server.sharedBucket();
+    String prefix = S3TestServer.newPrefix();
+    Path f = Files.write(tmp.resolve("f"), new byte[1000]);
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).failFirst(2, 503, "SlowDown").start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix)).build()) {
+      r.put("k", f);
+      assertThat(proxy.requests()).extracting(PolicyProxy.Request::status).startsWith(503, 503, 0);
+      assertThat(r.list("")).hasSize(1);
+    }
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).failFirst(100, 500, "InternalError").start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix))
+            .maxAttempts(3).build()) {
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("failed after retries")
+          .hasMessageContaining("500 InternalError");
+      assertThat(proxy.requests()).hasSize(3);
+    }
+  }
+
+  @Test
+  void tamperedSinglePartUploadIsRejectedAtUploadTime() throws Exception {
+    S3TestServer server = S3Servers.S3PROXY.server();
+    String bucket = server.sharedBucket();
+    String prefix = S3TestServer.newPrefix();
+    byte[] data = new byte[100_000];
+    new Random(3).nextBytes(data);
+    Path f = Files.write(tmp.resolve("f"), data);
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).tamperUploads().start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix)).build()) {
+      assertThatThrownBy(() -> r.put("generations/0000000000000001/wal/00000000_00000000.wal.zst", f))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("corrupted in transit");
+    }
+    try (S3Replica direct = S3Replica.fromUri(server.replicaUri(server.endpoint(), bucket, prefix)).build()) {
+      assertThat(direct.list("")).isEmpty(); // nothing was stored
+    }
+  }
+
+  @Test
+  void tamperedMultipartUploadIsRejectedAndDeniedAbortOnlyWarns() throws Exception {
+    S3TestServer server = S3Servers.S3PROXY.server();
+    String bucket = server.sharedBucket();
+    String prefix = S3TestServer.newPrefix();
+    byte[] data = new byte[(int) (S3Replica.MIN_PART_SIZE + 1000)];
+    new Random(4).nextBytes(data);
+    Path f = Files.write(tmp.resolve("f"), data);
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix(prefix + "/")
+        .allow(PolicyProxy.REPLICATE).tamperUploads().start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix))
+            .partSize(S3Replica.MIN_PART_SIZE).build()) {
+      assertThatThrownBy(() -> r.put("generations/0000000000000001/snapshots/00000000.snapshot.zst", f))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("corrupted in transit");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline
+          && !captured.toString(StandardCharsets.UTF_8).contains("AbortIncompleteMultipartUpload")) {
+        Thread.sleep(50);
+      }
+      assertThat(proxy.denied()).extracting(PolicyProxy.Request::operation).containsOnly("AbortMultipartUpload");
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("could not abort the failed multipart upload")
+        .contains("lifecycle rule \"AbortIncompleteMultipartUpload\"");
+  }
+}

@@ -1,0 +1,70 @@
+package io.litewake.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.litewake.s3.testing.PolicyProxy;
+import io.litewake.s3.testing.S3Servers;
+import io.litewake.s3.testing.S3TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+
+/** Storage classes per object kind and encryption headers, as seen on the wire (s3mock behind the recording proxy). */
+class WireHeadersTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void storageClassesPerKindAndSseKms() throws Exception {
+    S3TestServer server = S3Servers.S3MOCK.server();
+    String bucket = server.sharedBucket();
+    Path f = Files.write(tmp.resolve("f"), "hello".getBytes());
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3TestServer.newPrefix()))
+            .snapshotStorageClass(StorageClass.STANDARD_IA)
+            .walStorageClass(StorageClass.ONEZONE_IA)
+            .sseKms("alias/litewake")
+            .build()) {
+      r.put("generations/0000000000000001/snapshots/00000000.snapshot.zst", f);
+      r.put("generations/0000000000000001/wal/00000000_00000000.wal.zst", f);
+      List<PolicyProxy.Request> puts = proxy.requests().stream()
+          .filter(x -> x.operation().equals("PutObject")).toList();
+      assertThat(puts).hasSize(2);
+      assertThat(puts.get(0).headers()).containsEntry("x-amz-storage-class", "STANDARD_IA")
+          .containsEntry("x-amz-server-side-encryption", "aws:kms")
+          .containsEntry("x-amz-server-side-encryption-aws-kms-key-id", "alias/litewake");
+      assertThat(puts.get(1).headers()).containsEntry("x-amz-storage-class", "ONEZONE_IA");
+      String md5 = Base64.getEncoder().encodeToString(
+          java.security.MessageDigest.getInstance("MD5").digest("hello".getBytes()));
+      assertThat(puts.get(0).headers()).containsEntry("content-md5", md5);
+    }
+  }
+
+  @Test
+  void sseCustomerKeyIsSentOnWritesAndReads() throws Exception {
+    S3TestServer server = S3Servers.S3MOCK.server();
+    String bucket = server.sharedBucket();
+    Path f = Files.write(tmp.resolve("f"), "hello".getBytes());
+    byte[] key = new byte[32];
+    key[0] = 7;
+    String keyMd5 = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(key));
+    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3TestServer.newPrefix()))
+            .sseCustomerKey(key).build()) {
+      r.put("k", f);
+      r.open("k").close();
+      assertThat(proxy.requests()).filteredOn(x -> x.operation().matches("PutObject|HeadObject|GetObject"))
+          .hasSize(3)
+          .allSatisfy(x -> assertThat(x.headers())
+              .containsEntry("x-amz-server-side-encryption-customer-algorithm", "AES256")
+              .containsEntry("x-amz-server-side-encryption-customer-key-md5", keyMd5)
+              .containsEntry("x-amz-server-side-encryption-customer-key", "****"));
+      assertThat(HexFormat.of().formatHex(key)).isNotEmpty();
+    }
+  }
+}
