@@ -38,6 +38,7 @@ import javax.sql.DataSource;
  * <p>Instances are thread-safe.
  */
 public final class Replicator implements AutoCloseable {
+  private static final long DEFAULT_SPOOL_LIMIT = 1L << 30;
   private final ReplicationEngine engine;
   private final Duration syncTimeout;
 
@@ -152,6 +153,7 @@ public final class Replicator implements AutoCloseable {
     private Duration retention;
     private Compression compression;
     private Path spoolDirectory;
+    private Long spoolLimit;
     private Duration syncTimeout;
     private Duration closeTimeout;
     private Integer minCheckpointPages;
@@ -265,6 +267,22 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
+     * How many bytes of WAL segments the spool may hold while the store is unreachable (default
+     * 1 GiB). Past it, the pending history is dropped and a new generation starts from a
+     * snapshot: the latest state still reaches the store when it is back, but point-in-time
+     * history of the outage is lost (a WARN line says so). The snapshot itself is not counted.
+     *
+     * @param bytes a positive number of bytes
+     * @return this builder
+     */
+    public Builder spoolLimit(long bytes) {
+      Checks.requireArgument(bytes > 0, "spoolLimit must be positive, was " + bytes);
+      Checks.requireUnset(spoolLimit, "spoolLimit");
+      spoolLimit = bytes;
+      return this;
+    }
+
+    /**
      * How long {@link Replicator#sync()} waits for the replica (default 1 minute).
      *
      * @param timeout a positive duration
@@ -365,7 +383,7 @@ public final class Replicator implements AutoCloseable {
       ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, r, owns,
           or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
           or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
-          Long.MAX_VALUE, minPages, maxPages, or(syncTimeout, Duration.ofMinutes(1)),
+          spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages, maxPages, or(syncTimeout, Duration.ofMinutes(1)),
           or(closeTimeout, Duration.ofSeconds(10)), clock == null ? Clock.systemUTC() : clock));
       try {
         engine.start();

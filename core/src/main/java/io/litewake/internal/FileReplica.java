@@ -46,7 +46,10 @@ public final class FileReplica implements Replica {
   public List<StoredObject> list(String prefix) throws IOException {
     List<StoredObject> out = new ArrayList<>();
     if (!Files.isDirectory(root)) {
-      return out;
+      if (Files.exists(root)) {
+        throw new IOException("replica location " + root + " exists but is not a directory");
+      }
+      return out; // nothing written yet
     }
     Path start = prefix.isEmpty() ? root : resolve(prefix);
     if (!Files.isDirectory(start)) {

@@ -89,6 +89,9 @@ public final class ReplicationEngine implements AutoCloseable {
   private long snapOffset = -1;
   private long lastPassiveFrames = -1;
   private int postponed;
+  private long walBytesSinceSnapshot;
+  private boolean generationStart;
+  private Object walIdentity;
 
   private final Connection[] conns = new Connection[2];
   private int pin = -1;
@@ -311,6 +314,7 @@ public final class ReplicationEngine implements AutoCloseable {
     lastPassiveFrames = -1;
     LOG.info("litewake [{}]: new generation {} ({})", name, generation, reason);
     writeSnapshot();
+    generationStart = true;
     saveState();
   }
 
@@ -339,6 +343,7 @@ public final class ReplicationEngine implements AutoCloseable {
     }
     String key = new io.litewake.Snapshot(generation, index, cfg.compression(), 0, Instant.EPOCH).key();
     spool.add(key, tmp);
+    walBytesSinceSnapshot = 0;
     lastSnapshotAt = cfg.clock().instant();
     snapIndex = index;
     snapOffset = offset;
@@ -420,6 +425,17 @@ public final class ReplicationEngine implements AutoCloseable {
 
   /** Copies committed frames past the position into the spool; returns true if any. */
   private boolean ship() throws IOException {
+    Object walId = DbFiles.identity(Path.of(walPath));
+    if (walIdentity != null && offset > 0 && !walIdentity.equals(walId)) {
+      // our connections keep the WAL file alive: only someone else can remove or replace it
+      walIdentity = walId;
+      if (walId == null) {
+        newGeneration("WAL file removed by another process");
+        return false;
+      }
+      newGeneration("WAL file replaced by another process");
+    }
+    walIdentity = walId;
     try (FileChannel wal = openWal()) {
       if (wal == null) {
         return false;
@@ -485,7 +501,12 @@ public final class ReplicationEngine implements AutoCloseable {
       throw e;
     }
     String key = new io.litewake.WalSegment(generation, index, keyOffset, cfg.compression(), 0, Instant.EPOCH).key();
-    spool.add(key, tmp);
+    Spool.Entry added = spool.add(key, tmp);
+    if (generationStart) {
+      generationStart = false; // the WAL as it was at the snapshot: part of the baseline
+    } else {
+      walBytesSinceSnapshot += added.size();
+    }
     if (keyOffset == 0) {
       header = h;
       headerBytes = hb;
@@ -498,6 +519,29 @@ public final class ReplicationEngine implements AutoCloseable {
     synchronized (uploadMonitor) {
       uploadMonitor.notifyAll();
     }
+    if (walBytesSinceSnapshot > cfg.maxSpoolBytes()) {
+      overflow();
+    }
+  }
+
+  /**
+   * The store has been unreachable long enough for the spooled WAL to pass the limit: drop the
+   * pending history and start a new generation from a snapshot, so the latest state still
+   * reaches the store when it is back; only point-in-time history of the outage is lost.
+   */
+  private void overflow() throws IOException {
+    List<Spool.Entry> dropped = spool.pending();
+    long bytes = dropped.stream().mapToLong(Spool.Entry::size).sum();
+    LOG.warn("litewake [{}]: spool limit of {} bytes reached while {} is unreachable; dropping {} pending objects "
+        + "({} bytes) of generation {} and starting a new generation from a snapshot: the latest state is kept, "
+        + "point-in-time history of the outage is not", name, cfg.maxSpoolBytes(), replica.location(),
+        dropped.size(), bytes, generation);
+    spool.clear();
+    synchronized (uploadMonitor) {
+      uploadedThrough = Math.max(uploadedThrough, dropped.isEmpty() ? uploadedThrough : dropped.get(dropped.size() - 1).seq());
+      uploadMonitor.notifyAll();
+    }
+    newGeneration("spool limit reached during a store outage");
   }
 
   /** One pass: move the hold, ship, and (in the background only) snapshot and checkpoint. */
