@@ -607,6 +607,8 @@ public final class ReplicationEngine implements AutoCloseable {
     int spare = 1 - pin;
     Connection w = conns[spare];
     Connection p = conns[pin];
+    // backfill what can be backfilled without any lock, so the locked part below stays short
+    checkpoint(w, "PASSIVE", 0);
     // wait longer each time the application's writers win the lock, up to one second
     int waitMs = (int) Math.min(1000, WRITE_LOCK_WAIT_MS * (1L << Math.min(postponed, 4)));
     try (Statement s = w.createStatement()) {
@@ -620,6 +622,7 @@ public final class ReplicationEngine implements AutoCloseable {
       return;
     }
     postponed = 0;
+    long locked = System.nanoTime();
     boolean pinned = true;
     try {
       ship();
@@ -633,6 +636,8 @@ public final class ReplicationEngine implements AutoCloseable {
     } finally {
       endTxn(w);
       busyTimeout(w, READ_BUSY_TIMEOUT_MS);
+      LOG.debug("litewake [{}]: write lock held {} ms to restart the WAL", name,
+          (System.nanoTime() - locked) / 1_000_000);
     }
     if (!pinned) {
       // the write transaction's read snapshot was the only hold left: take it up again

@@ -19,7 +19,7 @@ public final class Dbs {
   public static Connection open(Path db) throws SQLException {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
     try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA busy_timeout=10000");
+      s.execute("PRAGMA busy_timeout=30000");
     }
     return c;
   }
