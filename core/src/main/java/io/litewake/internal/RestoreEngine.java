@@ -185,8 +185,9 @@ public final class RestoreEngine {
     } else {
       List<Generation> withSnapshot = contents.generations().stream().filter(g -> !g.snapshots().isEmpty()).toList();
       if (withSnapshot.isEmpty()) {
-        throw new LitewakeException("replica " + where + " holds no snapshot, so nothing can be restored; "
-            + "missing objects under " + Layout.GENERATIONS + "<generation>/snapshots/");
+        throw new LitewakeException("replica " + where + " holds no snapshot, so nothing can be restored: "
+            + contents.generations().stream().map(g -> Layout.generationPrefix(g.id()) + "snapshots/").toList()
+            + " are empty; the replica is damaged or was written by an incomplete upload");
       }
       gen = withSnapshot.get(withSnapshot.size() - 1);
       Generation newest = contents.latest().orElseThrow();

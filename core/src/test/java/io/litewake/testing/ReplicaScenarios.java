@@ -240,6 +240,55 @@ public abstract class ReplicaScenarios {
     assertNothingAt(out);
   }
 
+  private static void rewrite(Replica raw, String key, java.util.function.UnaryOperator<byte[]> change, Path tmpDir)
+      throws IOException {
+    byte[] bytes;
+    try (InputStream in = raw.open(key)) {
+      bytes = in.readAllBytes();
+    }
+    Path tmp = Files.createTempFile(tmpDir, "rewrite", ".obj");
+    Files.write(tmp, change.apply(bytes));
+    raw.put(key, tmp);
+  }
+
+  @Test
+  void truncatedObjectsMissingSnapshotAndJunkObjects() throws Exception {
+    Path db = dir.resolve("junk.db");
+    URI uri = replicaUri("junk");
+    ReplicaContents contents = threeSegments(db, uri);
+    Generation g = contents.latest().orElseThrow();
+    List<String> source = Dbs.dump(db);
+    try (Replica raw = Replicas.open(uri)) {
+      // junk and foreign objects under the prefix are listed as ignored and do not disturb restores
+      Path junk = Files.createTempFile(dir, "junk", ".txt");
+      Files.writeString(junk, "not ours");
+      raw.put("generations/README.txt", junk);
+      raw.put("generations/" + g.id() + "/wal/notes.wal.zst", junk);
+      raw.put("generations/zzzz/snapshots/00000000.snapshot.zst", junk);
+      raw.put("other-tool/backup.bin", junk);
+      ReplicaContents listed = Restore.from(uri).list();
+      assertThat(listed.ignoredKeys()).contains("generations/README.txt", "generations/" + g.id() + "/wal/notes.wal.zst",
+          "generations/zzzz/snapshots/00000000.snapshot.zst");
+      assertThat(listed.generations()).hasSize(1);
+      Path ok = dir.resolve("junk-ok.db");
+      restore(uri, ok);
+      assertThat(Dbs.dump(ok)).isEqualTo(source);
+
+      // a truncated WAL segment
+      WalSegment last = g.walSegments().get(g.walSegments().size() - 1);
+      rewrite(raw, last.key(), b -> java.util.Arrays.copyOf(b, b.length / 2), dir);
+      Path out = dir.resolve("junk-truncated.db");
+      assertThatThrownBy(() -> restore(uri, out)).isInstanceOf(LitewakeException.class).hasMessageContaining(last.key());
+      assertNothingAt(out);
+      // a missing snapshot
+      raw.delete(g.snapshots().stream().map(io.litewake.Snapshot::key).toList());
+      Path none = dir.resolve("junk-nosnap.db");
+      assertThatThrownBy(() -> restore(uri, none)).isInstanceOf(LitewakeException.class)
+          .hasMessageContaining("no snapshot");
+      assertNothingAt(none);
+    }
+  }
+
   protected void assertNothingAt(Path out) throws IOException {
     assertThat(out).doesNotExist();
     try (Stream<Path> s = Files.list(out.getParent())) {
