@@ -168,6 +168,25 @@ class BadInputTest {
   }
 
   @Test
+  void secondReplicatorOfTheSameDatabaseIsRefused() throws Exception {
+    Path db = dir.resolve("twice.db");
+    URI uri = replica();
+    try (Connection c = Dbs.create(db); Replicator r = Replicator.of(db).to(uri).start()) {
+      Dbs.insert(c, 1, 10, 10);
+      r.sync();
+      assertThatThrownBy(() -> Replicator.of(db).to(uri).start())
+          .isInstanceOf(LitewakeException.class)
+          .hasMessageContaining("cannot start replication of " + db)
+          .hasMessageContaining("already replicating");
+      Dbs.insert(c, 2, 10, 10);
+      r.sync(); // the first one is unharmed
+    }
+    try (Replicator again = Replicator.of(db).to(uri).start()) {
+      again.sync(); // released at close
+    }
+  }
+
+  @Test
   void emptyReplica() throws Exception {
     URI uri = replica();
     Path out = dir.resolve("fresh.db");

@@ -1,11 +1,11 @@
 package io.litewake.internal;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,12 +16,45 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>POSIX advisory locks belong to the process: closing any descriptor on a file releases every
  * lock the process holds on it, including those of the application's SQLite connections
  * (sqlite.org/howtocorrupt.html §2.2). So the database file is read through one channel per file
- * (per inode) that is opened once and never closed for the life of the JVM.
+ * (per inode) that is opened once and never closed for the life of the JVM, and that an
+ * interrupt cannot close either.
  */
 public final class DbFiles {
-  private static final Map<Object, FileChannel> CHANNELS = new ConcurrentHashMap<>();
+  private static final Map<Object, Reader> READERS = new ConcurrentHashMap<>();
 
   private DbFiles() {}
+
+  /**
+   * Positional reads of one database file through a descriptor that is never closed. It is a
+   * {@link RandomAccessFile}, not a {@link FileChannel}: an interrupted thread closes an
+   * interruptible channel it is reading, and that close would drop the process's locks.
+   */
+  public static final class Reader {
+    private final RandomAccessFile file;
+
+    private Reader(RandomAccessFile file) {
+      this.file = file;
+    }
+
+    /** The current file size. */
+    public synchronized long size() throws IOException {
+      return file.length();
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos}; fewer only at end of file. */
+    public synchronized int read(long pos, byte[] buf, int off, int len) throws IOException {
+      file.seek(pos);
+      int total = 0;
+      while (total < len) {
+        int n = file.read(buf, off + total, len - total);
+        if (n < 0) {
+          break;
+        }
+        total += n;
+      }
+      return total;
+    }
+  }
 
   /** The identity of the file at {@code path} (its inode), or null if it does not exist. */
   public static Object identity(Path path) {
@@ -34,33 +67,30 @@ public final class DbFiles {
     }
   }
 
-  /**
-   * The process-wide read channel of a database file. It must never be closed: the caller only
-   * uses positional reads.
-   */
-  public static FileChannel channel(Path db) throws IOException {
+  /** The process-wide reader of a database file, opened on first use and never closed. */
+  public static Reader reader(Path db) throws IOException {
     Object id = identity(db);
     if (id == null) {
       throw new java.nio.file.NoSuchFileException(db.toString());
     }
-    FileChannel ch = CHANNELS.get(id);
-    if (ch != null) {
-      return ch;
+    Reader r = READERS.get(id);
+    if (r != null) {
+      return r;
     }
-    synchronized (CHANNELS) {
-      ch = CHANNELS.get(id);
-      if (ch == null) {
-        ch = FileChannel.open(db, StandardOpenOption.READ);
+    synchronized (READERS) {
+      r = READERS.get(id);
+      if (r == null) {
+        r = new Reader(new RandomAccessFile(db.toFile(), "r"));
         Object after = identity(db);
         if (!id.equals(after)) {
-          // the path was replaced while opening: keep the channel (closing it could drop locks)
-          // under the identity it really has
-          CHANNELS.put(after == null ? new Object() : after, ch);
+          // the path was replaced while opening: keep the descriptor (closing it could drop
+          // locks) under the identity it really has
+          READERS.put(after == null ? new Object() : after, r);
           throw new IOException("database file " + db + " was replaced while being opened");
         }
-        CHANNELS.put(id, ch);
+        READERS.put(id, r);
       }
-      return ch;
+      return r;
     }
   }
 

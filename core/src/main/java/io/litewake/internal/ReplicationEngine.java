@@ -96,6 +96,10 @@ public final class ReplicationEngine implements AutoCloseable {
   private final Connection[] conns = new Connection[2];
   private int pin = -1;
   private boolean continuous;
+  private boolean shippedSinceSwap;
+  private boolean pendingSnapshot;
+  private Instant truncateNotBefore = Instant.EPOCH;
+  private int truncateFailures;
   private Object dbIdentity;
 
   private volatile boolean closed;
@@ -103,6 +107,7 @@ public final class ReplicationEngine implements AutoCloseable {
   private volatile Throwable lastUploadError;
   private volatile Instant retentionDueAt = Instant.EPOCH;
   private Thread shipper;
+  private AutoCloseable spoolLock;
   private Thread uploader;
 
   /** Creates an engine; nothing happens until {@link #start()}. */
@@ -131,18 +136,21 @@ public final class ReplicationEngine implements AutoCloseable {
     openConnections();
     checkWalMode();
     spool = new Spool(cfg.spoolDir());
+    spoolLock = spool.lock();
     List<Spool.Entry> pending = spool.pending();
     uploadedThrough = pending.isEmpty() ? spool.lastSeq() : pending.get(0).seq() - 1;
     swapPin();
     if (pin < 0) {
       throw new IOException("cannot begin a read transaction on " + cfg.db());
     }
+    // until one complete ship under this hold, a WAL restart is not proven continuous: the WAL
+    // may still hold frames that were checkpointed but never shipped
+    continuous = false;
     String reason = resume(pending);
-    continuous = true;
     if (reason != null) {
       newGeneration(reason);
     }
-    ship();
+    shipAndSnapshot();
     LOG.info("litewake [{}]: replicating to {} (generation {}, index {}, offset {}, sync every {})",
         name, replica.location(), generation, index, offset, cfg.syncInterval());
     shipper = new Thread(this::shipLoop, "litewake-ship-" + name);
@@ -200,7 +208,7 @@ public final class ReplicationEngine implements AutoCloseable {
       try (FileChannel wal = openWal()) {
         if ((wal == null || wal.size() == 0) && clean.equals(fingerprint())) {
           generation = gen;
-          index = idx + 1;
+          index = Long.parseLong(st.getProperty("cleanNextIndex", Long.toString(idx + 1)));
           offset = 0;
           restoreSnapshotState(st);
           LOG.debug("litewake [{}]: database unchanged since the clean close; continuing generation {} at index {}",
@@ -287,39 +295,56 @@ public final class ReplicationEngine implements AutoCloseable {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IOException(e);
     }
-    FileChannel ch = DbFiles.channel(cfg.db());
-    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    DbFiles.Reader ch = DbFiles.reader(cfg.db());
+    byte[] buf = new byte[1 << 20];
     long pos = 0;
     while (true) {
-      buf.clear();
-      int n = ch.read(buf, pos);
+      int n = ch.read(pos, buf, 0, buf.length);
       if (n <= 0) {
         break;
       }
-      buf.flip();
-      md.update(buf);
+      md.update(buf, 0, n);
       pos += n;
     }
     return pos + ":" + HexFormat.of().formatHex(md.digest());
   }
 
   private void newGeneration(String reason) throws IOException {
-    byte[] id = new byte[8];
-    RANDOM.nextBytes(id);
-    generation = HexFormat.of().formatHex(id);
+    generation = newGenerationId(cfg.clock().millis());
     index = 0;
     offset = 0;
     header = null;
     headerBytes = null;
     lastPassiveFrames = -1;
     LOG.info("litewake [{}]: new generation {} ({})", name, generation, reason);
-    writeSnapshot();
     generationStart = true;
-    saveState();
+    // the snapshot is spooled after the WAL as it is now (shipAndSnapshot): uploaded in that
+    // order, a restore never finds the snapshot without the frames that make it consistent
+    pendingSnapshot = true;
+  }
+
+  /**
+   * A generation id: 16 lowercase hex digits, as Litestream's, that sort by creation time (11
+   * digits of milliseconds, then 5 random ones). Object timestamps have one-second resolution on
+   * S3; among generations last written in the same second, the newest id is the newest history.
+   */
+  static String newGenerationId(long millis) {
+    return String.format("%011x%05x", millis & 0xfffffffffffL, RANDOM.nextInt(1 << 20));
+  }
+
+  /** Ships, and writes the snapshot a new generation is waiting for, under the same hold. */
+  private void shipAndSnapshot() throws IOException {
+    ship();
+    if (pendingSnapshot) {
+      ship(); // a generation started inside the first ship ships its index 0 here
+      writeSnapshot();
+      pendingSnapshot = false;
+      saveState();
+    }
   }
 
   private void writeSnapshot() throws IOException {
-    FileChannel ch = DbFiles.channel(cfg.db());
+    DbFiles.Reader ch = DbFiles.reader(cfg.db());
     long size = ch.size();
     Path tmp = spool.newTempFile();
     byte[] buf = new byte[1 << 20];
@@ -327,7 +352,7 @@ public final class ReplicationEngine implements AutoCloseable {
     try (OutputStream out = Codecs.compress(cfg.compression(), new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
       while (pos < size) {
         int want = (int) Math.min(buf.length, size - pos);
-        int n = DbFiles.readFully(ch, ByteBuffer.wrap(buf, 0, want), pos);
+        int n = ch.read(pos, buf, 0, want);
         if (pos == 0 && n >= 100 && !DbFiles.isSqliteHeader(buf)) {
           throw new IOException(cfg.db() + " is not a SQLite database (bad header)");
         }
@@ -372,6 +397,9 @@ public final class ReplicationEngine implements AutoCloseable {
   // ---------------------------------------------------------------- the read-transaction hold
 
   private void swapPin() {
+    if (pin >= 0 && !shippedSinceSwap) {
+      return; // the last ship did not complete: keep the hold that protects the unshipped frames
+    }
     int next = pin < 0 ? 0 : 1 - pin;
     try {
       beginRead(conns[next]);
@@ -386,6 +414,7 @@ public final class ReplicationEngine implements AutoCloseable {
       endTxn(conns[pin]);
     }
     pin = next;
+    shippedSinceSwap = false;
   }
 
   private static void beginRead(Connection c) throws SQLException {
@@ -423,15 +452,44 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
-  /** Copies committed frames past the position into the spool; returns true if any. */
+  /**
+   * Copies committed frames past the position into the spool; returns true if any. When the WAL
+   * header is still the same after the copy, the ship was complete: the hold may move on, and a
+   * hold that began before it now proves continuity.
+   */
   private boolean ship() throws IOException {
+    byte[] before = readWalHeader();
+    boolean shipped = shipOnce();
+    byte[] after = readWalHeader();
+    if (java.util.Arrays.equals(before, after)) {
+      shippedSinceSwap = true;
+      if (!continuous) {
+        continuous = true;
+        LOG.debug("litewake [{}]: continuity established at index {} offset {}", name, index, offset);
+      }
+    }
+    return shipped;
+  }
+
+  private byte[] readWalHeader() throws IOException {
+    try (FileChannel wal = openWal()) {
+      if (wal == null) {
+        return new byte[0];
+      }
+      byte[] hb = new byte[Wal.HEADER_SIZE];
+      int n = DbFiles.readFully(wal, ByteBuffer.wrap(hb), 0);
+      return n == Wal.HEADER_SIZE ? hb : java.util.Arrays.copyOf(hb, Math.max(0, n));
+    }
+  }
+
+  private boolean shipOnce() throws IOException {
     Object walId = DbFiles.identity(Path.of(walPath));
     if (walIdentity != null && offset > 0 && !walIdentity.equals(walId)) {
       // our connections keep the WAL file alive: only someone else can remove or replace it
       walIdentity = walId;
       if (walId == null) {
         newGeneration("WAL file removed by another process");
-        return false;
+        return true;
       }
       newGeneration("WAL file replaced by another process");
     }
@@ -442,6 +500,10 @@ public final class ReplicationEngine implements AutoCloseable {
       }
       long size = wal.size();
       if (size < Wal.HEADER_SIZE) {
+        if (offset > 0 && !continuous) {
+          // truncated by someone while no hold proved that everything was copied first
+          newGeneration("WAL truncated while continuity could not be proven");
+        }
         return false;
       }
       byte[] hb = new byte[Wal.HEADER_SIZE];
@@ -476,7 +538,7 @@ public final class ReplicationEngine implements AutoCloseable {
       if (size < offset) {
         // same salts but shorter than what was shipped: cannot be a continuation
         newGeneration("WAL truncated below the replicated position");
-        return ship();
+        return shipOnce();
       }
       WalScanner.Scan s = WalScanner.scan(wal, h, offset, ck1, ck2);
       if (s.end() <= offset) {
@@ -560,11 +622,12 @@ public final class ReplicationEngine implements AutoCloseable {
       openConnections();
       pin = -1;
       swapPin();
-      continuous = pin >= 0;
+      continuous = false;
+      walIdentity = null;
       newGeneration("database file replaced");
     }
     swapPin();
-    ship();
+    shipAndSnapshot();
     if (background) {
       maybeSnapshot();
       maybeCheckpoint();
@@ -589,7 +652,7 @@ public final class ReplicationEngine implements AutoCloseable {
       return;
     }
     long frames = (offset - Wal.HEADER_SIZE) / header.frameSize();
-    if (frames >= cfg.maxCheckpointPages()) {
+    if (frames >= cfg.maxCheckpointPages() && !cfg.clock().instant().isBefore(truncateNotBefore)) {
       truncateWal();
     } else if (frames >= cfg.minCheckpointPages() && frames != lastPassiveFrames) {
       checkpoint(conns[1 - pin], "PASSIVE", 0);
@@ -624,10 +687,11 @@ public final class ReplicationEngine implements AutoCloseable {
     postponed = 0;
     long locked = System.nanoTime();
     boolean pinned = true;
+    boolean backfilled = false;
     try {
       ship();
       endTxn(p);
-      checkpoint(p, "PASSIVE", 0);
+      backfilled = checkpoint(p, "PASSIVE", 0);
       try {
         beginRead(p);
       } catch (SQLException e) {
@@ -646,19 +710,36 @@ public final class ReplicationEngine implements AutoCloseable {
       swapPin();
       return;
     }
+    if (!backfilled) {
+      // a reader of the application keeps part of the WAL: retrying at once would only take
+      // the write lock again for nothing
+      truncateFailures++;
+      truncateNotBefore = cfg.clock().instant().plus(
+          cfg.syncInterval().multipliedBy(1L << Math.min(truncateFailures, 6)));
+      LOG.debug("litewake [{}]: WAL not fully checkpointed (readers); next restart attempt after {}", name,
+          truncateNotBefore);
+      return;
+    }
+    truncateFailures = 0;
     checkpoint(w, "TRUNCATE", 0);
     lastPassiveFrames = -1;
   }
 
-  private void checkpoint(Connection c, String mode, int busyMs) {
+  /** Runs a checkpoint; returns true if the whole WAL is backfilled (log == checkpointed). */
+  private boolean checkpoint(Connection c, String mode, int busyMs) {
     busyTimeout(c, busyMs);
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
       if (rs.next()) {
-        LOG.debug("litewake [{}]: checkpoint {}: busy={} log={} checkpointed={}", name, mode,
-            rs.getInt(1), rs.getInt(2), rs.getInt(3));
+        int busy = rs.getInt(1);
+        int log = rs.getInt(2);
+        int done = rs.getInt(3);
+        LOG.debug("litewake [{}]: checkpoint {}: busy={} log={} checkpointed={}", name, mode, busy, log, done);
+        return busy == 0 && log == done;
       }
+      return false;
     } catch (SQLException e) {
       LOG.debug("litewake [{}]: checkpoint {} failed: {}", name, mode, e.toString());
+      return false;
     } finally {
       busyTimeout(c, READ_BUSY_TIMEOUT_MS);
     }
@@ -845,23 +926,39 @@ public final class ReplicationEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    long target = -1;
-    boolean locked = false;
-    try {
-      target = cycle(false);
-      locked = lockForClose();
-      if (locked) {
-        target = shipFinal(); // nothing can commit now: this ships everything
+    synchronized (this) {
+      if (closed) {
+        return;
       }
-    } catch (IOException | SQLException | RuntimeException e) {
-      LOG.warn("litewake [{}]: final replication pass failed: {}", name, e.toString());
+      closed = true; // the shipper stops; sync() refuses from now on
     }
-    closed = true;
     if (shipper != null) {
       shipper.interrupt();
+      try {
+        shipper.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    long target = -1;
+    boolean shippedAll = false;
+    synchronized (this) {
+      try {
+        if (conns[0] != null) {
+          target = cycle(false);
+          if (lockForClose()) {
+            target = shipFinal(); // nothing can commit now: this ships everything
+            shippedAll = continuous;
+          }
+        }
+      } catch (IOException | SQLException | RuntimeException e) {
+        LOG.warn("litewake [{}]: final replication pass failed: {}", name, e.toString());
+      }
+      // release the application's write lock before waiting for the store
+      closeConnections();
+      if (shippedAll) {
+        recordCleanClose();
+      }
     }
     if (target >= 0) {
       try {
@@ -875,31 +972,33 @@ public final class ReplicationEngine implements AutoCloseable {
       uploader.interrupt();
       try {
         uploader.join(5000);
-        if (shipper != null) {
-          shipper.join(5000);
-        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      }
-    }
-    synchronized (this) {
-      closeConnections(locked);
-      if (locked && target >= 0) {
-        recordCleanClose();
       }
     }
     if (cfg.ownsReplica()) {
       replica.close();
     }
-    LOG.info("litewake [{}]: replication to {} stopped at {}", name, replica.location(), position());
+    if (spoolLock != null) {
+      try {
+        spoolLock.close();
+      } catch (Exception e) {
+        LOG.debug("litewake [{}]: releasing the spool lock: {}", name, e.toString());
+      }
+    }
+    if (generation != null) {
+      LOG.info("litewake [{}]: replication to {} stopped at {}", name, replica.location(), position());
+    }
   }
 
   private synchronized long shipFinal() throws IOException {
-    ship();
+    shipAndSnapshot();
     return spool.lastSeq();
   }
 
-  /** Takes the write lock on the spare connection, waiting briefly for the application. */
+  /** Index of the connection holding the write lock at close, or -1. */
+  private int writer = -1;
+
   private synchronized boolean lockForClose() {
     if (pin < 0) {
       return false;
@@ -908,6 +1007,7 @@ public final class ReplicationEngine implements AutoCloseable {
     try (Statement s = w.createStatement()) {
       s.execute("PRAGMA busy_timeout=1000");
       s.execute("BEGIN IMMEDIATE");
+      writer = 1 - pin;
       return true;
     } catch (SQLException e) {
       LOG.debug("litewake [{}]: write lock busy at close: {}", name, e.toString());
@@ -916,14 +1016,19 @@ public final class ReplicationEngine implements AutoCloseable {
   }
 
   /**
-   * If closing our connections checkpointed and removed the WAL (they were the last ones, and
-   * the write lock was held from the final copy until the close), the database file is exactly
-   * the replicated state: fingerprint it so that the next start can continue the generation.
+   * If closing our connections removed the WAL, they were the last ones, and the connection that
+   * held the write lock from the final copy on closed last, still inside its transaction: its
+   * close checkpointed exactly the copied frames into the database file (no other connection
+   * could write between the copy and the checkpoint, except within the few instructions between
+   * the close's rollback and its exclusive lock, and then only a process that also opened,
+   * wrote, committed and closed in that instant). Fingerprint the file so that the next start
+   * can continue the generation; any later change to the file makes the fingerprint differ. The
+   * next WAL gets the next index, or this one if nothing was shipped in it.
    */
   private void recordCleanClose() {
     try {
       if (Files.exists(Path.of(walPath)) || !java.util.Objects.equals(dbIdentity, DbFiles.identity(cfg.db()))) {
-        return;
+        return; // not the last connection: the WAL lives on and proves continuity by itself
       }
       String fp = fingerprint();
       if (Files.exists(Path.of(walPath))) {
@@ -931,6 +1036,7 @@ public final class ReplicationEngine implements AutoCloseable {
       }
       Properties p = stateProperties();
       p.setProperty("cleanSha256", fp);
+      p.setProperty("cleanNextIndex", Long.toString(offset > 0 ? index + 1 : index));
       spool.saveState(p);
       LOG.debug("litewake [{}]: clean close recorded", name);
     } catch (IOException e) {
@@ -938,17 +1044,17 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes both connections, ending their transactions; the one holding the write lock (at
+   * close) closes last, so that no other writer can slip in between our final copy and the
+   * checkpoint that a last connection runs when it closes.
+   */
   private void closeConnections() {
-    closeConnections(false);
-  }
-
-  /** Closes both connections; with {@code writerLast}, the one holding the write lock closes last. */
-  private void closeConnections(boolean writerLast) {
-    int[] order = writerLast && pin >= 0 ? new int[] {pin, 1 - pin} : new int[] {0, 1};
+    int[] order = writer == 0 ? new int[] {1, 0} : new int[] {0, 1};
     for (int i : order) {
       if (conns[i] != null) {
-        if (i == pin || writerLast) {
-          endTxn(conns[i]);
+        if (i != writer) {
+          endTxn(conns[i]); // the writer closes inside its transaction: see recordCleanClose
         }
         try {
           conns[i].close();
@@ -959,6 +1065,7 @@ public final class ReplicationEngine implements AutoCloseable {
       }
     }
     pin = -1;
+    writer = -1;
   }
 
   /** For tests and diagnostics: the keys waiting in the spool. */

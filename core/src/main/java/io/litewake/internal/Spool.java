@@ -50,6 +50,48 @@ public final class Spool {
     seq.set(max);
   }
 
+  private static final java.util.Set<Path> LOCKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Locks the spool for this replicator: a second replicator of the same database, in this
+   * process or another one, would write a conflicting history. The lock file is not the
+   * database, so opening and closing it never affects SQLite's locks.
+   *
+   * @return the lock, released by closing it
+   * @throws io.litewake.LitewakeException if another replicator holds it
+   */
+  public AutoCloseable lock() throws IOException {
+    Path file = dir.resolve("lock");
+    Path key = dir.toRealPath();
+    if (!LOCKED.add(key)) {
+      throw new io.litewake.LitewakeException("another Replicator in this process is already replicating this"
+          + " database (spool " + dir + "); close it first, or share the running one");
+    }
+    FileChannel ch = null;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      java.nio.channels.FileLock l = ch.tryLock();
+      if (l == null) {
+        throw new io.litewake.LitewakeException("another process is already replicating this database (it holds "
+            + file + "); stop it first: two replicators of one database would write conflicting histories");
+      }
+      FileChannel held = ch;
+      return () -> {
+        try {
+          held.close();
+        } finally {
+          LOCKED.remove(key);
+        }
+      };
+    } catch (IOException | RuntimeException e) {
+      if (ch != null) {
+        ch.close();
+      }
+      LOCKED.remove(key);
+      throw e;
+    }
+  }
+
   /** The spool directory. */
   public Path dir() {
     return dir;

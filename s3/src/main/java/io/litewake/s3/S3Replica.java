@@ -162,7 +162,7 @@ public final class S3Replica implements Replica {
                   MultipartConfiguration.builder()
                       .thresholdInBytes(partSize)
                       .minimumPartSizeInBytes(partSize)
-                      .apiCallBufferSizeInBytes(partSize * uploadConcurrency)
+                      .apiCallBufferSizeInBytes(partSize * 2)
                       .build())
               .httpClientBuilder(
                   NettyNioAsyncHttpClient.builder()
@@ -170,7 +170,7 @@ public final class S3Replica implements Replica {
                       .connectionTimeout(Duration.ofSeconds(10))
                       .readTimeout(Duration.ofSeconds(60))
                       .writeTimeout(Duration.ofSeconds(60))
-                      .connectionAcquisitionTimeout(Duration.ofMinutes(5)))
+                      .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
               .region(region)
               .credentialsProvider(credentials)
               .addPlugin(LegacyMd5Plugin.create())
@@ -1074,8 +1074,9 @@ public final class S3Replica implements Replica {
     }
 
     /**
-     * Sets how many parts of one object upload at once (default 4). Memory use is at most
-     * about {@code partSize * uploadConcurrency}.
+     * Sets how many requests of one replica may be in flight at once (default 4; the connection
+     * pool holds this many plus 8). Parts are read from the file ahead of sending by at most two
+     * part sizes, so upload memory stays near {@code 2 * partSize} whatever the object size.
      *
      * @param parts at least 1, at most 64
      * @return this builder

@@ -73,9 +73,11 @@ public final class BigObjectRoundTrip {
       }
       System.out.printf(java.util.Locale.ROOT,
           "RESULT size_mib=%.1f upload_s=%.2f upload_mib_s=%.1f download_s=%.2f download_mib_s=%.1f"
-              + " max_heap_mib=%d peak_heap_mib=%.1f%n",
+              + " max_heap_mib=%d peak_heap_mib=%.1f xmx=%s%n",
           mib, (t1 - t0) / 1e9, mib / ((t1 - t0) / 1e9), (t2 - t1) / 1e9, mib / ((t2 - t1) / 1e9),
-          Runtime.getRuntime().maxMemory() >> 20, peak / 1048576.0);
+          Runtime.getRuntime().maxMemory() >> 20, peak / 1048576.0,
+          ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+              .filter(a -> a.startsWith("-Xmx")).findFirst().orElse("none"));
     } finally {
       Files.deleteIfExists(src);
       Files.deleteIfExists(dst);

@@ -34,6 +34,6 @@ class BigObjectTest {
     System.out.println(out);
     assertThat(done).as("child finished in time; output:\n" + out).isTrue();
     assertThat(p.exitValue()).as("child exit code; output:\n" + out).isZero();
-    assertThat(out).contains("RESULT size_mib=520.0").contains("max_heap_mib=128");
+    assertThat(out).contains("RESULT size_mib=520.0").contains("xmx=-Xmx128m");
   }
 }

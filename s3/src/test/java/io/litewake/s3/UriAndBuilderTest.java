@@ -94,8 +94,8 @@ class UriAndBuilderTest {
     SdkHttpRequest req = firstRequest(S3Replica.fromUri(uri), "");
     assertThat(req.host()).isEqualTo("127.0.0.1");
     assertThat(req.encodedPath()).isEqualTo("/b");
-    URI vhost = URI.create("s3://b/p?endpoint=http://store.example:9&force-path-style=false&access-key=a&secret-access-key=b");
-    assertThat(firstRequest(S3Replica.fromUri(vhost), "").host()).isEqualTo("b.store.example");
+    URI vhost = URI.create("s3://bkt/p?endpoint=http://store.example:9&force-path-style=false&access-key=a&secret-access-key=b");
+    assertThat(firstRequest(S3Replica.fromUri(vhost), "").host()).isEqualTo("bkt.store.example");
   }
 
   @Test
@@ -247,7 +247,7 @@ class UriAndBuilderTest {
       r.close();
       assertThat(own.serviceName()).isEqualTo("s3");
     }
-    assertThatThrownBy(() -> S3Replica.builder().bucket("arn:aws:s3:us-east-1:123456789012:accesspoint/ap")
+    assertThatThrownBy(() -> S3Replica.builder().bucket("arn:aws:s3:us-east-1:123456789012:accesspoint/ap1")
         .forcePathStyle(true).build())
         .isInstanceOf(LitewakeException.class).hasMessageContaining("path-style");
   }

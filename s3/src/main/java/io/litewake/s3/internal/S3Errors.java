@@ -126,12 +126,13 @@ public final class S3Errors {
                 + rid,
             e);
       }
-      if ("BadDigest".equals(code) || "InvalidDigest".equals(code)) {
+      if ("BadDigest".equals(code) || "InvalidDigest".equals(code)
+          || "XAmzContentSHA256Mismatch".equals(code)) {
         return new IOException(
             "upload of "
                 + what
-                + " was corrupted in transit: the store computed a different MD5 than the bytes"
-                + " sent ("
+                + " was corrupted in transit: the store computed a different checksum (MD5 or"
+                + " SHA-256) than the bytes sent ("
                 + code
                 + "); nothing was stored. Check proxies between this host and the store"
                 + rid,
@@ -177,6 +178,18 @@ public final class S3Errors {
                   + "): check the endpoint parameter, DNS and network; Litewake keeps retrying",
               t);
         }
+      }
+      if (t.getMessage() != null && t.getMessage().contains("Acquire operation took longer")) {
+        return new IOException(
+            "no connection to the S3 endpoint "
+                + context.endpointDescription()
+                + " could be opened in time for "
+                + action
+                + " on "
+                + what
+                + ": the endpoint is unreachable, not an S3 server, or overloaded; check the"
+                + " endpoint parameter and network",
+            t);
       }
       if (t.getMessage() != null && t.getMessage().contains("Unable to execute HTTP request")) {
         return new IOException(
