@@ -54,6 +54,30 @@ class ContinuityTest {
     assertThat(Dbs.dump(out2)).isEqualTo(Dbs.dump(db));
   }
 
+  @Test
+  void spooledObjectsTheStateDoesNotRecordAreNeverUploaded() throws Exception {
+    Path db = dir.resolve("unrecorded.db");
+    Path replica = Files.createDirectories(dir.resolve("replica-u"));
+    String gen;
+    try (Connection c = Dbs.create(db); Replicator r = Replicator.of(db).to(replica.toUri()).start()) {
+      Dbs.insert(c, 1, 20, 20);
+      r.sync();
+      gen = r.generation();
+      // what a crash between spooling a segment and saving the state leaves behind
+      String key = "generations/" + gen + "/wal/00000000_00000020.wal.zst";
+      Path queue = dir.resolve(".unrecorded.db-litewake/queue");
+      Files.writeString(queue.resolve(String.format("%016d", 999_999) + "~" + key.replace('/', '~')), "garbage");
+    }
+    try (Connection c = Dbs.open(db); Replicator r = Replicator.of(db).to(replica.toUri()).start()) {
+      Dbs.insert(c, 2, 20, 20);
+      r.sync();
+    }
+    assertThat(replica.resolve("generations/" + gen + "/wal/00000000_00000020.wal.zst")).doesNotExist();
+    Path out = dir.resolve("unrecorded-out.db");
+    Restore.from(replica.toUri()).to(out).run();
+    assertThat(Dbs.dump(out)).isEqualTo(Dbs.dump(db));
+  }
+
   /** A clock the test moves. */
   static final class MovableClock extends Clock {
     final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());

@@ -104,6 +104,8 @@ public final class ReplicationEngine implements AutoCloseable {
 
   private volatile boolean closed;
   private volatile long uploadedThrough;
+  /** Spool entries up to this sequence number are accounted for by the saved state. */
+  private volatile long durableSeq;
   private volatile Throwable lastUploadError;
   private volatile Instant retentionDueAt = Instant.EPOCH;
   private Thread shipper;
@@ -137,8 +139,9 @@ public final class ReplicationEngine implements AutoCloseable {
     checkWalMode();
     spool = new Spool(cfg.spoolDir());
     spoolLock = spool.lock();
-    List<Spool.Entry> pending = spool.pending();
+    List<Spool.Entry> pending = dropUnrecorded(spool.pending());
     uploadedThrough = pending.isEmpty() ? spool.lastSeq() : pending.get(0).seq() - 1;
+    durableSeq = spool.lastSeq();
     swapPin();
     if (pin < 0) {
       throw new IOException("cannot begin a read transaction on " + cfg.db());
@@ -376,7 +379,32 @@ public final class ReplicationEngine implements AutoCloseable {
   }
 
   private void saveState() throws IOException {
+    long seq = spool.lastSeq();
     spool.saveState(stateProperties());
+    durableSeq = seq; // the uploader may now send everything up to here
+  }
+
+  /**
+   * Removes spooled objects that the saved state does not account for (a crash between spooling
+   * and saving the state): the position they cover is shipped again from the WAL, or a new
+   * generation starts; uploading them as well would overlap what is shipped again.
+   */
+  private List<Spool.Entry> dropUnrecorded(List<Spool.Entry> pending) throws IOException {
+    Properties st = spool.loadState();
+    long recorded = st == null ? 0 : Long.parseLong(st.getProperty("spoolSeq", Long.toString(Long.MAX_VALUE)));
+    if (recorded != Long.MAX_VALUE) {
+      spool.advanceSeq(recorded);
+    }
+    List<Spool.Entry> kept = new ArrayList<>();
+    for (Spool.Entry e : pending) {
+      if (e.seq() > recorded) {
+        LOG.debug("litewake [{}]: dropping unrecorded spool entry {}", name, e.key());
+        spool.remove(e);
+      } else {
+        kept.add(e);
+      }
+    }
+    return kept;
   }
 
   private Properties stateProperties() {
@@ -391,6 +419,7 @@ public final class ReplicationEngine implements AutoCloseable {
     p.setProperty("snapshotAt", Long.toString(lastSnapshotAt.toEpochMilli()));
     p.setProperty("snapshotIndex", Long.toString(snapIndex));
     p.setProperty("snapshotOffset", Long.toString(snapOffset));
+    p.setProperty("spoolSeq", Long.toString(spool.lastSeq()));
     return p;
   }
 
@@ -809,6 +838,17 @@ public final class ReplicationEngine implements AutoCloseable {
                 : Math.max(1, Duration.between(now, retentionDueAt).toMillis());
             uploadMonitor.wait(waitMs);
           } catch (InterruptedException e) {
+            return;
+          }
+        }
+        continue;
+      }
+      pending = pending.stream().filter(e -> e.seq() <= durableSeq).toList();
+      if (pending.isEmpty()) {
+        synchronized (uploadMonitor) {
+          try {
+            uploadMonitor.wait(50);
+          } catch (InterruptedException ie) {
             return;
           }
         }

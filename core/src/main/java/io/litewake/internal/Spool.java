@@ -117,6 +117,11 @@ public final class Spool {
     return new Entry(n, key, target, Files.size(target));
   }
 
+  /** Makes the next sequence number larger than {@code seen} (numbers stay monotonic across runs). */
+  public void advanceSeq(long seen) {
+    seq.accumulateAndGet(seen, Math::max);
+  }
+
   /** The last sequence number handed out. */
   public long lastSeq() {
     return seq.get();
