@@ -20,6 +20,12 @@ public record Generation(
    * Copies the lists and validates the components.
    *
    * @throws NullPointerException if a component is null
+   *
+   * @param id see the record component
+   * @param snapshots see the record component
+   * @param walSegments see the record component
+   * @param createdAt see the record component
+   * @param updatedAt see the record component
    */
   public Generation {
     Objects.requireNonNull(id, "id");

@@ -19,6 +19,10 @@ public record ReplicaContents(String location, List<Generation> generations, Lis
    * Copies the lists.
    *
    * @throws NullPointerException if a component is null
+   *
+   * @param location see the record component
+   * @param generations see the record component
+   * @param ignoredKeys see the record component
    */
   public ReplicaContents {
     Objects.requireNonNull(location, "location");

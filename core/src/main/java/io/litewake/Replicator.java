@@ -159,6 +159,7 @@ public final class Replicator implements AutoCloseable {
     private Integer minCheckpointPages;
     private Integer maxCheckpointPages;
     private Clock clock;
+    private Duration fencingCheckInterval;
 
     private Builder(Path database, DataSource dataSource) {
       this.database = database;
@@ -309,6 +310,21 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
+     * How often, at most, a replicator that is uploading checks that no other replicator took
+     * over the replica (default 10 seconds; never while idle). A replicator whose replica was
+     * taken over by one started later stops uploading and its {@link Replicator#sync()} fails.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     */
+    public Builder fencingCheckInterval(Duration interval) {
+      Checks.requirePositive(interval, "fencingCheckInterval");
+      Checks.requireUnset(fencingCheckInterval, "fencingCheckInterval");
+      fencingCheckInterval = interval;
+      return this;
+    }
+
+    /**
      * WAL size, in pages, above which the replicator runs a PASSIVE checkpoint after copying
      * (default 1000, like SQLite's auto-checkpoint).
      *
@@ -384,7 +400,8 @@ public final class Replicator implements AutoCloseable {
           or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
           or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
           spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages, maxPages, or(syncTimeout, Duration.ofMinutes(1)),
-          or(closeTimeout, Duration.ofSeconds(10)), clock == null ? Clock.systemUTC() : clock));
+          or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),
+          clock == null ? Clock.systemUTC() : clock));
       try {
         engine.start();
       } catch (IOException | SQLException | RuntimeException e) {

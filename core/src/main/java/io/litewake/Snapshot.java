@@ -21,6 +21,12 @@ public record Snapshot(
    *
    * @throws NullPointerException if a reference is null
    * @throws IllegalArgumentException if a number is negative
+   *
+   * @param generation see the record component
+   * @param index see the record component
+   * @param compression see the record component
+   * @param size see the record component
+   * @param createdAt see the record component
    */
   public Snapshot {
     Objects.requireNonNull(generation, "generation");

@@ -67,6 +67,7 @@ public final class ReplicationEngine implements AutoCloseable {
       int maxCheckpointPages,
       Duration syncTimeout,
       Duration closeTimeout,
+      Duration fenceCheckInterval,
       Clock clock) {}
 
   private final Config cfg;
@@ -106,10 +107,12 @@ public final class ReplicationEngine implements AutoCloseable {
   private volatile long uploadedThrough;
   /** Spool entries up to this sequence number are accounted for by the saved state. */
   private volatile long durableSeq;
+  private boolean stateDirty;
   private volatile Throwable lastUploadError;
   private volatile Instant retentionDueAt = Instant.EPOCH;
   private Thread shipper;
   private AutoCloseable spoolLock;
+  private WriterClaim claim;
   private Thread uploader;
 
   /** Creates an engine; nothing happens until {@link #start()}. */
@@ -150,6 +153,15 @@ public final class ReplicationEngine implements AutoCloseable {
     // may still hold frames that were checkpointed but never shipped
     continuous = false;
     String reason = resume(pending);
+    claim = new WriterClaim(replica, cfg.clock(), cfg.fenceCheckInterval());
+    try {
+      claim.checkStart(generation, reason == null, claim.read());
+    } catch (IOException e) {
+      if (pending.isEmpty() && reason != null) {
+        throw e; // a first start must reach the store
+      }
+      LOG.warn("litewake [{}]: cannot read the writer claim of {} ({}); checking later", name, replica.location(), e.toString());
+    }
     if (reason != null) {
       newGeneration(reason);
     }
@@ -380,7 +392,9 @@ public final class ReplicationEngine implements AutoCloseable {
 
   private void saveState() throws IOException {
     long seq = spool.lastSeq();
+    stateDirty = true; // until saved: retried at the next pass (a full disk, say)
     spool.saveState(stateProperties());
+    stateDirty = false;
     durableSeq = seq; // the uploader may now send everything up to here
   }
 
@@ -655,6 +669,9 @@ public final class ReplicationEngine implements AutoCloseable {
       walIdentity = null;
       newGeneration("database file replaced");
     }
+    if (stateDirty) {
+      saveState();
+    }
     swapPin();
     shipAndSnapshot();
     if (background) {
@@ -794,6 +811,9 @@ public final class ReplicationEngine implements AutoCloseable {
       if (closed) {
         return;
       }
+      if (claim.fencedBy() != null) {
+        return; // nothing we copy would be uploaded
+      }
       try {
         cycle(true);
         failures = 0;
@@ -856,6 +876,14 @@ public final class ReplicationEngine implements AutoCloseable {
       }
       for (Spool.Entry e : pending) {
         try {
+          String gen = generationOf(e.key());
+          if (gen != null) {
+            claim.claim(gen);
+            if (!claim.stillOwner(gen)) {
+              fenced();
+              return;
+            }
+          }
           replica.put(e.key(), e.file());
           spool.remove(e);
           uploadedThrough = e.seq();
@@ -880,7 +908,7 @@ public final class ReplicationEngine implements AutoCloseable {
           } else {
             LOG.debug("litewake [{}]: upload retry {} failed: {}", name, failures, ex.toString());
           }
-          long backoff = Math.min(30_000, 100L << Math.min(failures, 9));
+          long backoff = Math.min(5_000, 100L << Math.min(failures, 6));
           synchronized (uploadMonitor) {
             try {
               uploadMonitor.wait(closed ? Math.min(backoff, 200) : backoff);
@@ -891,6 +919,23 @@ public final class ReplicationEngine implements AutoCloseable {
           break;
         }
       }
+    }
+  }
+
+  private static String generationOf(String key) {
+    if (!key.startsWith(Layout.GENERATIONS)) {
+      return null;
+    }
+    int end = key.indexOf('/', Layout.GENERATIONS.length());
+    return end < 0 ? null : key.substring(Layout.GENERATIONS.length(), end);
+  }
+
+  private void fenced() {
+    LOG.error("litewake [{}]: replication to {} is fenced: another replicator took over the replica with {}; "
+        + "this instance stops uploading (its writes stay in {} but are not replicated)", name, replica.location(),
+        claim.fencedBy(), spool.dir());
+    synchronized (uploadMonitor) {
+      uploadMonitor.notifyAll();
     }
   }
 
@@ -913,6 +958,7 @@ public final class ReplicationEngine implements AutoCloseable {
     if (closed) {
       throw new LitewakeException("replicator of " + cfg.db() + " is closed");
     }
+    requireNotFenced();
     long target;
     try {
       target = cycle(false);
@@ -922,11 +968,20 @@ public final class ReplicationEngine implements AutoCloseable {
     awaitUploaded(target, timeout);
   }
 
+  private void requireNotFenced() {
+    if (claim != null && claim.fencedBy() != null) {
+      throw new LitewakeException("replication of " + cfg.db() + " to " + replica.location()
+          + " is fenced: another replicator took over the replica with " + claim.fencedBy()
+          + "; this instance's writes are not replicated. Stop this instance, or restore from the replica");
+    }
+  }
+
   private void awaitUploaded(long target, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (uploadMonitor) {
       uploadMonitor.notifyAll();
       while (uploadedThrough < target) {
+        requireNotFenced();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           Throwable err = lastUploadError;

@@ -18,6 +18,10 @@ public record StoredObject(String key, long size, Instant lastModified) {
    *
    * @throws NullPointerException if {@code key} or {@code lastModified} is null
    * @throws IllegalArgumentException if {@code size} is negative
+   *
+   * @param key see the record component
+   * @param size see the record component
+   * @param lastModified see the record component
    */
   public StoredObject {
     Objects.requireNonNull(key, "key");

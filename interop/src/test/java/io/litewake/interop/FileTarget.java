@@ -1,0 +1,22 @@
+package io.litewake.interop;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+/** A directory replica: Litewake's {@code file:} URI, Litestream's {@code type: file}. */
+record FileTarget(Path dir) implements ReplicaTarget {
+  @Override
+  public URI litewakeUri() {
+    return dir.toAbsolutePath().toUri();
+  }
+
+  @Override
+  public String litestreamReplicaYaml() {
+    return "- type: file\n  path: " + dir.toAbsolutePath();
+  }
+
+  @Override
+  public String litestreamUrl() {
+    return "file://" + dir.toAbsolutePath();
+  }
+}
