@@ -78,6 +78,25 @@ class ContinuityTest {
     assertThat(Dbs.dump(out)).isEqualTo(Dbs.dump(db));
   }
 
+  @Test
+  void closeShipsAndUploadsEverythingCommittedWithoutSync() throws Exception {
+    Path db = dir.resolve("burst.db");
+    Path replica = Files.createDirectories(dir.resolve("replica-b"));
+    try (Connection c = Dbs.create(db)) {
+      Replicator r = Replicator.of(db).to(replica.toUri()).start();
+      for (int i = 0; i < 60; i++) {
+        Dbs.insert(c, i, 250, 2000); // a 30 MB burst, well inside one sync interval
+      }
+      r.close(); // no sync(): close ships the rest and waits for its upload
+      Path out = dir.resolve("burst-out.db");
+      Restore.from(replica.toUri()).to(out).run();
+      assertThat(Dbs.dump(out)).isEqualTo(Dbs.dump(c));
+    }
+    try (var spooled = Files.list(dir.resolve(".burst.db-litewake/queue"))) {
+      assertThat(spooled.toList()).as("nothing left in the spool").isEmpty();
+    }
+  }
+
   /** A clock the test moves. */
   static final class MovableClock extends Clock {
     final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());

@@ -104,6 +104,8 @@ public final class ReplicationEngine implements AutoCloseable {
   private Object dbIdentity;
 
   private volatile boolean closed;
+  /** Set by close() once it stopped waiting for uploads. */
+  private volatile boolean stopUploader;
   private volatile long uploadedThrough;
   /** Spool entries up to this sequence number are accounted for by the saved state. */
   private volatile long durableSeq;
@@ -839,7 +841,7 @@ public final class ReplicationEngine implements AutoCloseable {
         pending = List.of();
       }
       if (pending.isEmpty()) {
-        if (closed) {
+        if (stopUploader) {
           return;
         }
         if (!cfg.clock().instant().isBefore(retentionDueAt)) {
@@ -1063,6 +1065,7 @@ public final class ReplicationEngine implements AutoCloseable {
             name, pendingBytes(), replica.location(), spool.dir());
       }
     }
+    stopUploader = true;
     if (uploader != null) {
       uploader.interrupt();
       try {
