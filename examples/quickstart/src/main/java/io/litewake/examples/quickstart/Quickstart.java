@@ -5,6 +5,7 @@ import io.litewake.ReplicaContents;
 import io.litewake.Replicator;
 import io.litewake.Restore;
 import io.litewake.RestoreResult;
+import io.litewake.testkit.EmbeddedS3;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,18 +18,26 @@ import java.time.Duration;
 
 /**
  * Creates a database, replicates it while writing, deletes it, restores it from the replica and
- * prints what happened. Runs on an embedded default: a replica in a temporary directory.
+ * prints what happened. Runs on an in-process S3-compatible server from litewake-testkit
+ * ({@link EmbeddedS3}), so no account and no server are needed; with a real bucket, use {@code
+ * URI.create("s3://my-bucket/apps/orders")} instead of {@code s3.uri("orders")}.
  */
 public final class Quickstart {
   private Quickstart() {}
 
   public static void main(String[] args) throws Exception {
+    try (EmbeddedS3 s3 = EmbeddedS3.start()) {
+      run(s3);
+    }
+  }
+
+  private static void run(EmbeddedS3 s3) throws Exception {
     Path work = Files.createTempDirectory("litewake-quickstart");
     Path db = work.resolve("orders.db");
-    URI replica = work.resolve("replica").toUri();
+    URI replica = s3.uri("orders"); // s3://litewake-test/orders?endpoint=http://127.0.0.1:PORT&...
     System.out.println("Litewake quickstart");
     System.out.println("  database: " + db);
-    System.out.println("  replica:  " + replica);
+    System.out.println("  replica:  s3://" + s3.bucket() + "/orders on the in-process S3 at " + s3.endpoint());
 
     long orders;
     try (Connection app = DriverManager.getConnection("jdbc:sqlite:" + db)) {
@@ -52,6 +61,7 @@ public final class Quickstart {
     Generation g = contents.latest().orElseThrow();
     System.out.printf("replica holds %d generation(s); latest %s: %d snapshot(s), %d WAL segment(s), %s .. %s%n",
         contents.generations().size(), g.id(), g.snapshots().size(), g.walSegments().size(), g.createdAt(), g.updatedAt());
+    System.out.printf("%d objects in the bucket, %d requests to S3%n", s3.keys("orders").size(), s3.requests().size());
 
     Files.delete(db);
     Files.deleteIfExists(Path.of(db + "-wal"));
@@ -64,7 +74,7 @@ public final class Quickstart {
       long back = count(restored);
       System.out.printf("restored database has %d orders (%s)%n", back, back == orders ? "all of them" : "MISMATCH");
       if (back != orders) {
-        System.exit(1);
+        throw new IllegalStateException("restored " + back + " orders, expected " + orders);
       }
     }
   }

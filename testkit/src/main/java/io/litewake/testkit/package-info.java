@@ -1,0 +1,17 @@
+/**
+ * JUnit 5 support for projects that use Litewake: test backups and restores in a plain {@code
+ * mvn test}, with no AWS account and no Docker.
+ *
+ * <ul>
+ *   <li>{@link io.litewake.testkit.S3Extension} — an S3-compatible server per test class or per
+ *       test, with {@code uri(name)} giving replica URIs that {@code Replicator} and {@code
+ *       Restore} accept as is;
+ *   <li>{@link io.litewake.testkit.EmbeddedS3} — the same server without JUnit (demos, main
+ *       methods);
+ *   <li>{@link io.litewake.testkit.Faults} and {@link io.litewake.testkit.Policy} — S3 errors,
+ *       dropped connections, latency and IAM-like denials on that server's endpoint;
+ *   <li>{@link io.litewake.testkit.ReplicaTesting} — restore into a temporary file, compare with
+ *       a live database, describe a replica.
+ * </ul>
+ */
+package io.litewake.testkit;
