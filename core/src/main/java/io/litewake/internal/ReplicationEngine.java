@@ -290,10 +290,9 @@ public final class ReplicationEngine implements AutoCloseable {
       try {
         objs = replica.list(Layout.generationPrefix(gen));
       } catch (IOException e) {
-        if (pending.isEmpty()) {
-          throw e;
-        }
-        LOG.warn("litewake [{}]: cannot list {} ({}); continuing with the spooled state", name,
+        // a restart during a store outage: the saved state and the WAL proved continuity, the
+        // spool absorbs the outage
+        LOG.warn("litewake [{}]: cannot list {} ({}); continuing from the saved state", name,
             replica.location(), e.toString());
         objs = null;
       }
