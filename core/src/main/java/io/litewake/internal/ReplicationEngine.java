@@ -717,7 +717,15 @@ public final class ReplicationEngine implements AutoCloseable {
     int spare = 1 - pin;
     Connection w = conns[spare];
     Connection p = conns[pin];
-    // backfill what can be backfilled without any lock, so the locked part below stays short
+    // copy and backfill what can be done without any lock, so the locked part below stays
+    // short: under load the tail keeps growing while a large copy runs, so copy until it is small
+    for (int i = 0; i < 4; i++) {
+      long before = offset;
+      ship();
+      if (header == null || offset - before < 256L * header.frameSize()) {
+        break;
+      }
+    }
     checkpoint(w, "PASSIVE", 0);
     // wait longer each time the application's writers win the lock, up to one second
     int waitMs = (int) Math.min(1000, WRITE_LOCK_WAIT_MS * (1L << Math.min(postponed, 4)));
