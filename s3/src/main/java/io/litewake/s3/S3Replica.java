@@ -40,9 +40,7 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import io.netty.channel.nio.NioEventLoopGroup;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.DelegatingS3AsyncClient;
@@ -107,8 +105,6 @@ public final class S3Replica implements Replica {
   /** {@link #client} without the multipart wrapper: GETs by part number are not portable. */
   private final S3AsyncClient plain;
   private final boolean ownsClient;
-  /** Netty event loops of a client we built, or null. */
-  private NioEventLoopGroup eventLoops;
   private final S3TransferManager transferManager;
   private final IntegrityInterceptor integrity;
   private final String bucket;
@@ -159,13 +155,6 @@ public final class S3Replica implements Replica {
       AwsCredentialsProvider credentials =
           b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build();
       int maxAttempts = b.maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : b.maxAttempts;
-      // our own event loops, shut down without Netty's two-second quiet period, so that a
-      // restore on boot does not wait for it
-      this.eventLoops = new NioEventLoopGroup(0, (Runnable r) -> {
-        Thread t = new Thread(r, "litewake-s3-io");
-        t.setDaemon(true);
-        return t;
-      });
       S3AsyncClientBuilder cb =
           S3AsyncClient.builder()
               .multipartEnabled(true)
@@ -177,7 +166,6 @@ public final class S3Replica implements Replica {
                       .build())
               .httpClientBuilder(
                   NettyNioAsyncHttpClient.builder()
-                      .eventLoopGroup(SdkEventLoopGroup.create(eventLoops))
                       .maxConcurrency(Math.max(uploadConcurrency, downloadConcurrency) + 8)
                       .connectionTimeout(Duration.ofSeconds(10))
                       .readTimeout(Duration.ofSeconds(60))
@@ -654,9 +642,6 @@ public final class S3Replica implements Replica {
       } catch (RuntimeException e) {
         LOG.warn("{}: closing the S3 client failed", location, e);
       }
-    }
-    if (eventLoops != null) {
-      eventLoops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 
