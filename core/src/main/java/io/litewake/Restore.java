@@ -160,7 +160,7 @@ public final class Restore {
   }
 
   /**
-   * How many objects are downloaded at once (default 8).
+   * How many objects are downloaded at once (default 16).
    *
    * @param downloads between 1 and 256
    * @return this
@@ -220,7 +220,7 @@ public final class Restore {
     Replica r = open("cannot restore " + target + " from ");
     try {
       RestoreEngine.Outcome o = new RestoreEngine(new RestoreEngine.Request(r, target, at, generation, index,
-          ifDatabaseMissing, ifReplicaExists, overwrite, parallelism == null ? 8 : parallelism,
+          ifDatabaseMissing, ifReplicaExists, overwrite, parallelism == null ? 16 : parallelism,
           integrityCheck == null || integrityCheck)).run();
       return new RestoreResult(target, o.restored(), o.skipReason(), o.generation(), o.snapshotIndex(), o.index(),
           o.offset(), o.pointInTime(), o.databaseBytes(), o.objects(), o.downloadedBytes(), o.elapsed());

@@ -44,4 +44,29 @@ public final class Codecs {
         throw new IllegalArgumentException("unknown compression " + c);
     }
   }
+
+  /**
+   * Decompresses a whole object held in memory into {@code out} (which may refuse to grow). LZ4
+   * frames are decoded without {@code LZ4FrameInputStream}'s two block-size buffers per object.
+   */
+  static void decompressInto(Compression c, byte[] src, int n, Lz4Frames.Sink out) throws IOException {
+    if (c == Compression.LZ4) {
+      try {
+        Lz4Frames.decode(src, 0, n, out);
+        return;
+      } catch (Lz4Frames.Unsupported e) {
+        out.len = 0; // e.g. dependent blocks: let LZ4FrameInputStream decide
+      }
+    }
+    try (InputStream in = decompress(c, new java.io.ByteArrayInputStream(src, 0, n))) {
+      while (true) {
+        out.ensure(64 * 1024);
+        int r = in.read(out.buf, out.len, out.buf.length - out.len);
+        if (r < 0) {
+          return;
+        }
+        out.len += r;
+      }
+    }
+  }
 }

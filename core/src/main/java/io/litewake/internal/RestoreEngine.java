@@ -1,5 +1,6 @@
 package io.litewake.internal;
 
+import io.litewake.Compression;
 import io.litewake.Generation;
 import io.litewake.LitewakeException;
 import io.litewake.ReplicaContents;
@@ -8,6 +9,7 @@ import io.litewake.WalSegment;
 import io.litewake.spi.Replica;
 import io.litewake.spi.StoredObject;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,18 @@ public final class RestoreEngine {
 
   /** The chosen objects. */
   record Plan(Generation generation, Snapshot snapshot, List<WalSegment> segments) {}
+
+  /**
+   * WAL segments stored in at most this many bytes are downloaded into memory and decompressed by
+   * the download thread; larger ones go through a temporary file, like snapshots.
+   */
+  static final int SMALL_OBJECT = 1 << 20;
+  /**
+   * Bytes of small objects (compressed while downloading, then decompressed) held in memory at
+   * once, whatever the database size. A segment that would not fit is applied from its compressed
+   * bytes, streaming, on the apply thread.
+   */
+  static final int MEMORY_BUDGET = 32 << 20;
 
   private final Request req;
   private final String name;
@@ -264,14 +279,12 @@ public final class RestoreEngine {
         StandardOpenOption.WRITE)) {
       Snapshot snap = plan.snapshot();
       Future<Path> snapFile = pool.submit(() -> fetch(r, snap.key(), snap.size(), snap.createdAt(), work));
-      Deque<Future<Path>> window = new ArrayDeque<>();
+      Deque<Future<Fetched>> window = new ArrayDeque<>();
+      Semaphore budget = new Semaphore(MEMORY_BUDGET);
       int next = 0;
       List<WalSegment> segs = plan.segments();
       int ahead = Math.max(2, req.parallelism() * 2);
-      while (next < segs.size() && window.size() < ahead) {
-        WalSegment w = segs.get(next++);
-        window.add(pool.submit(() -> fetch(r, w.key(), w.size(), w.createdAt(), work)));
-      }
+      next = refill(pool, r, segs, next, window, ahead, budget, work);
       int pageSize = applySnapshot(snap, await(snapFile, snap.key()), db);
       applied.objects = 1;
       applied.downloaded = snap.size();
@@ -281,11 +294,9 @@ public final class RestoreEngine {
       WalApplier wal = null;
       for (int i = 0; i < segs.size(); i++) {
         WalSegment w = segs.get(i);
-        Path f = await(window.poll(), w.key());
-        if (next < segs.size()) {
-          WalSegment nw = segs.get(next++);
-          window.add(pool.submit(() -> fetch(r, nw.key(), nw.size(), nw.createdAt(), work)));
-        }
+        next = refill(pool, r, segs, next, window, ahead, budget, work);
+        Fetched f = await(window.poll(), w.key());
+        next = refill(pool, r, segs, next, window, ahead, budget, work);
         if (wal == null || wal.index != w.index()) {
           if (wal != null) {
             wal.finish(db);
@@ -299,8 +310,15 @@ public final class RestoreEngine {
           }
           wal = new WalApplier(w.index(), pageSize, plan.generation().id(), r.location());
         }
-        wal.apply(w, f, db);
-        Files.deleteIfExists(f);
+        try {
+          wal.apply(w, f, db);
+        } finally {
+          budget.release(f.permits);
+          f.permits = 0;
+          if (f.file != null) {
+            Files.deleteIfExists(f.file);
+          }
+        }
         applied.objects++;
         applied.downloaded += w.size();
         applied.index = w.index();
@@ -325,13 +343,130 @@ public final class RestoreEngine {
     return applied;
   }
 
+  /** A downloaded WAL segment: a file, compressed bytes, or decompressed bytes. */
+  private static final class Fetched {
+    Path file;
+    byte[] raw;
+    byte[] data;
+    int dataLen;
+    /** Permits of the memory budget held until the segment is applied. */
+    int permits;
+
+    /** The decompressed content. */
+    InputStream open(Compression c) throws IOException {
+      if (data != null) {
+        return new ByteArrayInputStream(data, 0, dataLen);
+      }
+      if (raw != null) {
+        return Codecs.decompress(c, new ByteArrayInputStream(raw));
+      }
+      return Codecs.decompress(c, new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    }
+  }
+
+  /** Output buffer that takes its growth from the memory budget, never waiting for it. */
+  private static final class BudgetSink extends Lz4Frames.Sink {
+    final Semaphore budget;
+    int reserved;
+
+    BudgetSink(Semaphore budget) {
+      super(0);
+      this.budget = budget;
+    }
+
+    @Override
+    void reserve(int bytes) throws IOException {
+      if (!budget.tryAcquire(bytes)) {
+        throw new OverBudget();
+      }
+      reserved += bytes;
+    }
+  }
+
+  private static final class OverBudget extends IOException {
+    OverBudget() {
+      super("over the restore memory budget");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /**
+   * Starts downloads until {@code ahead} are in flight or the memory budget is used up. Only
+   * the apply thread calls this, and it never blocks: when the budget is exhausted it waits for
+   * the segments in flight to be applied; with nothing in flight, the whole budget is free.
+   */
+  private static int refill(ExecutorService pool, Replica r, List<WalSegment> segs, int next,
+      Deque<Future<Fetched>> window, int ahead, Semaphore budget, Path work) {
+    while (next < segs.size() && window.size() < ahead) {
+      WalSegment w = segs.get(next);
+      if (w.size() <= SMALL_OBJECT) {
+        int held = (int) Math.max(1, w.size());
+        if (budget.tryAcquire(held)) {
+          window.add(pool.submit(() -> fetchSmall(r, w, budget, held)));
+        } else if (!window.isEmpty()) {
+          break;
+        } else {
+          window.add(pool.submit(() -> fetchFile(r, w, work)));
+        }
+      } else {
+        window.add(pool.submit(() -> fetchFile(r, w, work)));
+      }
+      next++;
+    }
+    return next;
+  }
+
+  private static Fetched fetchFile(Replica r, WalSegment w, Path work) throws IOException {
+    Fetched f = new Fetched();
+    f.file = fetch(r, w.key(), w.size(), w.createdAt(), work);
+    return f;
+  }
+
+  /** Downloads a small segment into memory and decompresses it if the budget allows. */
+  private static Fetched fetchSmall(Replica r, WalSegment w, Semaphore budget, int held) throws IOException {
+    Fetched f = new Fetched();
+    f.permits = held;
+    try {
+      byte[] raw;
+      try (InputStream in = r.open(w.key())) {
+        raw = in.readAllBytes();
+      }
+      if (raw.length < w.size()) {
+        throw new IOException("download of " + w.key() + " is truncated: got " + raw.length + " of "
+            + w.size() + " bytes");
+      }
+      BudgetSink out = new BudgetSink(budget);
+      try {
+        Codecs.decompressInto(w.compression(), raw, raw.length, out);
+        f.data = out.buf;
+        f.dataLen = out.len;
+        f.permits += out.reserved;
+        budget.release(held);
+        f.permits -= held;
+      } catch (IOException | RuntimeException e) {
+        // over budget, or damaged: the apply thread decompresses it streaming and reports it
+        budget.release(out.reserved);
+        f.raw = raw;
+      }
+      return f;
+    } catch (Throwable t) {
+      budget.release(f.permits);
+      f.permits = 0;
+      throw t;
+    }
+  }
+
   private static Path fetch(Replica r, String key, long size, Instant at, Path work) throws IOException {
     Path f = Files.createTempFile(work, "obj", ".part");
     r.download(new StoredObject(key, size, at), f);
     return f;
   }
 
-  private Path await(Future<Path> f, String key) throws IOException {
+  private <T> T await(Future<T> f, String key) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -408,14 +543,14 @@ public final class RestoreEngine {
       this.location = location;
     }
 
-    void apply(WalSegment w, Path file, FileChannel db) throws IOException {
+    void apply(WalSegment w, Fetched file, FileChannel db) throws IOException {
       if (w.offset() != offset) {
         String expected = new WalSegment(gen, index, offset, w.compression(), 0, Instant.EPOCH).key();
         throw new LitewakeException("cannot restore from " + location + ": WAL segment " + expected
             + " is missing (the next object is " + w.key() + "); the replica is damaged after that point:"
             + " restore an earlier point in time with at() or index()");
       }
-      try (InputStream in = Codecs.decompress(w.compression(), new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      try (InputStream in = file.open(w.compression())) {
         if (offset == 0) {
           byte[] hb = in.readNBytes(Wal.HEADER_SIZE);
           Wal.Header h = Wal.parseHeader(hb);
