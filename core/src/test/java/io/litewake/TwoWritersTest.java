@@ -25,6 +25,51 @@ class TwoWritersTest {
         .fencingCheckInterval(Duration.ofMillis(100)).closeTimeout(Duration.ofSeconds(2)).start();
   }
 
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else if (!p.getFileName().toString().equals("lock")) {
+          Files.copy(p, t);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aClonedVolumeCannotOverwriteTheHistory() throws Exception {
+    URI uri = Files.createDirectories(dir.resolve("replica-clone")).toUri();
+    Path a = Files.createDirectories(dir.resolve("a")).resolve("app.db");
+    Path b = dir.resolve("b/app.db");
+    try (Connection ca = Dbs.create(a)) {
+      try (Replicator r = start(a, uri)) {
+        Dbs.insert(ca, 1, 20, 100);
+        r.sync();
+      }
+      // the whole data directory is cloned (database, WAL, spool) while the application has it
+      // open: both copies continue one generation
+      copyTree(a.getParent(), b.getParent());
+      try (Connection cb = Dbs.open(b); Replicator ra = start(a, uri); Replicator rb = start(b, uri)) {
+      assertThat(ra.generation()).isEqualTo(rb.generation());
+      Dbs.insert(ca, 2, 20, 100);
+      ra.sync();
+      Dbs.insert(cb, 3, 30, 100); // different bytes at the same WAL offset
+      assertThatThrownBy(() -> {
+        for (int i = 0; i < 50; i++) {
+          Dbs.insert(cb, 4, 1, 10);
+          rb.sync(Duration.ofSeconds(5));
+          Thread.sleep(50);
+        }
+      }).isInstanceOf(LitewakeException.class).hasMessageContaining("fenced");
+        Path out = dir.resolve("clone-restored.db");
+        Restore.from(uri).to(out).run();
+        assertThat(Dbs.dump(out)).as("the replica holds a's history, untouched by b").isEqualTo(Dbs.dump(ca));
+      }
+    }
+  }
+
   @Test
   void theLaterWriterTakesOverAndTheEarlierOneIsFenced() throws Exception {
     URI uri = Files.createDirectories(dir.resolve("replica")).toUri();

@@ -94,6 +94,27 @@ public final class FileReplica implements Replica {
   }
 
   @Override
+  public StoredObject putIfAbsent(String key, Path source) throws IOException {
+    Path target = resolve(key);
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + TMP_SUFFIX);
+    try {
+      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Spool.fsync(tmp);
+      try {
+        Files.createLink(target, tmp); // link(2) fails atomically if the target exists
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return null;
+      }
+      Spool.fsyncDir(target.getParent());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class);
+    return new StoredObject(key, a.size(), a.lastModifiedTime().toInstant());
+  }
+
+  @Override
   public InputStream open(String key) throws IOException {
     Path p = resolve(key);
     if (!Files.isRegularFile(p)) {

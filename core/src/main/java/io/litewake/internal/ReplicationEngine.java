@@ -893,7 +893,16 @@ public final class ReplicationEngine implements AutoCloseable {
               return;
             }
           }
-          replica.put(e.key(), e.file());
+          if (e.key().contains("/wal/")) {
+            if (replica.putIfAbsent(e.key(), e.file()) == null && !sameContent(e)) {
+              claim.fence("another replicator already wrote " + e.key() + " with different content (a second"
+                  + " writer continuing generation " + gen + ", e.g. from a cloned volume)");
+              fenced();
+              return;
+            }
+          } else {
+            replica.put(e.key(), e.file());
+          }
           spool.remove(e);
           uploadedThrough = e.seq();
           lastUploadError = null;
@@ -939,8 +948,27 @@ public final class ReplicationEngine implements AutoCloseable {
     return end < 0 ? null : key.substring(Layout.GENERATIONS.length(), end);
   }
 
+  /** True if the stored object {@code e.key()} holds exactly the spooled bytes (a retried upload). */
+  private boolean sameContent(Spool.Entry e) throws IOException {
+    try (java.io.InputStream stored = replica.open(e.key());
+        java.io.InputStream local = new java.io.BufferedInputStream(Files.newInputStream(e.file()))) {
+      byte[] a = new byte[1 << 16];
+      byte[] b = new byte[1 << 16];
+      while (true) {
+        int n = stored.readNBytes(a, 0, a.length);
+        int m = local.readNBytes(b, 0, b.length);
+        if (n != m || !java.util.Arrays.equals(a, 0, n, b, 0, m)) {
+          return false;
+        }
+        if (n == 0) {
+          return true;
+        }
+      }
+    }
+  }
+
   private void fenced() {
-    LOG.error("litewake [{}]: replication to {} is fenced: another replicator took over the replica with {}; "
+    LOG.error("litewake [{}]: replication to {} is fenced: {}; "
         + "this instance stops uploading (its writes stay in {} but are not replicated)", name, replica.location(),
         claim.fencedBy(), spool.dir());
     synchronized (uploadMonitor) {
@@ -980,7 +1008,7 @@ public final class ReplicationEngine implements AutoCloseable {
   private void requireNotFenced() {
     if (claim != null && claim.fencedBy() != null) {
       throw new LitewakeException("replication of " + cfg.db() + " to " + replica.location()
-          + " is fenced: another replicator took over the replica with " + claim.fencedBy()
+          + " is fenced: " + claim.fencedBy()
           + "; this instance's writes are not replicated. Stop this instance, or restore from the replica");
     }
   }

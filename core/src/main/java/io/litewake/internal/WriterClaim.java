@@ -63,6 +63,11 @@ final class WriterClaim {
     return fencedBy;
   }
 
+  /** Fences this replicator for the given reason (a conflicting object found). */
+  void fence(String reason) {
+    fencedBy = reason;
+  }
+
   /** The claim currently stored, or null. */
   Properties read() throws IOException {
     try (InputStream in = replica.open(KEY)) {
@@ -143,7 +148,7 @@ final class WriterClaim {
       claim(generation);
       return true;
     }
-    fencedBy = "generation " + other + " (host " + current.getProperty("host") + ", started "
+    fencedBy = "another replicator took over the replica with generation " + other + " (host " + current.getProperty("host") + ", started "
         + current.getProperty("started") + ")";
     return false;
   }

@@ -54,6 +54,21 @@ public interface Replica extends AutoCloseable {
   StoredObject put(String key, Path source) throws IOException;
 
   /**
+   * Stores the content of a local file under {@code key} only if no object has that key yet,
+   * atomically where the store supports it (S3 {@code If-None-Match: *}). Litewake uses it for
+   * WAL segments, so that a second writer continuing the same history cannot overwrite them.
+   * The default, for stores without conditional writes, is {@link #put(String, Path)}.
+   *
+   * @param key the object key
+   * @param source a regular file, not modified while the call runs
+   * @return the stored object, or {@code null} if an object with that key already exists
+   * @throws IOException if the object could not be stored
+   */
+  default StoredObject putIfAbsent(String key, Path source) throws IOException {
+    return put(key, source);
+  }
+
+  /**
    * Opens an object for reading from its first byte.
    *
    * @param key the object key

@@ -397,6 +397,30 @@ public final class S3Replica implements Replica {
 
   @Override
   public StoredObject put(String key, Path source) throws IOException {
+    return put(key, source, false);
+  }
+
+  /**
+   * Uploads with {@code If-None-Match: *} (also on the completion of a multipart upload):
+   * returns null when the store answers 412 because the key exists. Stores that ignore the
+   * header (older S3-compatible servers, mocks) overwrite; Litewake's writer claim still fences
+   * a second writer there.
+   */
+  @Override
+  public StoredObject putIfAbsent(String key, Path source) throws IOException {
+    try {
+      return put(key, source, true);
+    } catch (IOException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e && s3e.statusCode() == 412) {
+          return null;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private StoredObject put(String key, Path source, boolean ifAbsent) throws IOException {
     checkKey(key);
     if (source == null) {
       throw new IllegalArgumentException("source must not be null");
@@ -405,6 +429,9 @@ public final class S3Replica implements Replica {
     String full = keyPrefix + key;
     PutObjectRequest.Builder req =
         PutObjectRequest.builder().bucket(bucket).key(full).contentType("application/octet-stream");
+    if (ifAbsent) {
+      req.ifNoneMatch("*");
+    }
     StorageClass sc = storageClassFor(full);
     if (sc != null) {
       req.storageClass(sc);

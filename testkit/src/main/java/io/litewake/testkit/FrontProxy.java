@@ -166,15 +166,15 @@ final class FrontProxy implements AutoCloseable {
       }
       if (kind != null) {
         drain(in, contentLength, expectContinue, body);
+        record(method, op, kind.status, kind.code, delayMs); // recorded before the client sees it
         respond(out, kind.status, kind.code, kind.message, method);
-        record(method, op, kind.status, kind.code, delayMs);
         return;
       }
       Policy p = policy;
       if (p != null && !permits(p, op)) {
         drain(in, contentLength, expectContinue, body);
-        respond(out, 403, "AccessDenied", "Access Denied", method);
         record(method, op, 403, "denied", delayMs);
+        respond(out, 403, "AccessDenied", "Access Denied", method);
         return;
       }
       int status = forward(in, out, lines, contentLength, body);

@@ -187,8 +187,8 @@ public final class PolicyProxy implements AutoCloseable {
       }
       long contentLength = Long.parseLong(headers.getOrDefault("content-length", "0"));
       if (headers.containsKey("transfer-encoding")) {
-        respond(out, 501, "NotImplemented", "policy proxy does not take chunked requests", method, null);
         record(method, target, "?", "?", "", headers, 501);
+        respond(out, 501, "NotImplemented", "policy proxy does not take chunked requests", method, null);
         return;
       }
       boolean expectContinue = "100-continue".equalsIgnoreCase(headers.get("expect"));
@@ -212,24 +212,24 @@ public final class PolicyProxy implements AutoCloseable {
         Matcher rm = REGION_IN_AUTH.matcher(headers.getOrDefault("authorization", ""));
         if (rm.find() && !rm.group(1).equals(bucketRegion)) {
           drain(in, contentLength, expectContinue, body);
+          record(method, target, op.operation, op.action, op.resource, headers, 400);
           respond(out, 400, "AuthorizationHeaderMalformed", "The authorization header is malformed; the region '"
               + rm.group(1) + "' is wrong; expecting '" + bucketRegion + "'", method,
               "<Region>" + bucketRegion + "</Region>");
-          record(method, target, op.operation, op.action, op.resource, headers, 400);
           return;
         }
       }
       String reason = deny(op);
       if (reason != null) {
         drain(in, contentLength, expectContinue, body);
-        respond(out, 403, "AccessDenied", "Access Denied", method, null);
         record(method, target, op.operation, op.action, op.resource, headers, 403);
+        respond(out, 403, "AccessDenied", "Access Denied", method, null);
         return;
       }
       if (failuresLeft.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
         drain(in, contentLength, expectContinue, body);
-        respond(out, failureStatus, failureCode, "Please reduce your request rate.", method, null);
         record(method, target, op.operation, op.action, op.resource, headers, failureStatus);
+        respond(out, failureStatus, failureCode, "Please reduce your request rate.", method, null);
         return;
       }
       record(method, target, op.operation, op.action, op.resource, headers, 0);
