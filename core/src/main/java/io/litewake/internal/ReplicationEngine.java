@@ -872,7 +872,7 @@ public final class ReplicationEngine implements AutoCloseable {
         }
         continue;
       }
-      pending = pending.stream().filter(e -> e.seq() <= durableSeq).toList();
+      pending = snapshotsAfterTheirWal(pending.stream().filter(e -> e.seq() <= durableSeq).toList());
       if (pending.isEmpty()) {
         synchronized (uploadMonitor) {
           try {
@@ -883,6 +883,9 @@ public final class ReplicationEngine implements AutoCloseable {
         }
         continue;
       }
+      java.util.TreeSet<Long> remaining = new java.util.TreeSet<>();
+      pending.forEach(p -> remaining.add(p.seq()));
+      long newest = remaining.isEmpty() ? 0 : remaining.last();
       for (Spool.Entry e : pending) {
         try {
           String gen = generationOf(e.key());
@@ -904,7 +907,10 @@ public final class ReplicationEngine implements AutoCloseable {
             replica.put(e.key(), e.file());
           }
           spool.remove(e);
-          uploadedThrough = e.seq();
+          remaining.remove(e.seq());
+          // everything below the oldest entry not yet uploaded is in the store
+          long through = remaining.isEmpty() ? newest : remaining.first() - 1;
+          uploadedThrough = Math.max(uploadedThrough, through);
           lastUploadError = null;
           if (failures > 0) {
             LOG.info("litewake [{}]: replica {} reachable again", name, replica.location());
@@ -937,6 +943,42 @@ public final class ReplicationEngine implements AutoCloseable {
           break;
         }
       }
+    }
+  }
+
+  /**
+   * Orders the uploads so that a snapshot never reaches the store before a spooled WAL segment of
+   * its generation at or below its index: a snapshot read while a checkpoint was copying frames
+   * is only consistent together with those frames, and a restore between the two uploads would
+   * otherwise find the snapshot alone.
+   */
+  static List<Spool.Entry> snapshotsAfterTheirWal(List<Spool.Entry> pending) {
+    List<Spool.Entry> out = new ArrayList<>(pending);
+    List<Spool.Entry> held = new ArrayList<>();
+    for (Spool.Entry e : pending) {
+      if (!e.key().contains("/snapshots/")) {
+        continue;
+      }
+      String gen = generationOf(e.key());
+      long idx = indexOf(e.key());
+      boolean later = pending.stream().anyMatch(w -> w.seq() > e.seq() && w.key().contains("/wal/")
+          && gen != null && gen.equals(generationOf(w.key())) && indexOf(w.key()) <= idx);
+      if (later) {
+        out.remove(e);
+        held.add(e);
+      }
+    }
+    out.addAll(held);
+    return out;
+  }
+
+  private static long indexOf(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    int end = name.indexOf(name.contains("_") ? '_' : '.');
+    try {
+      return Long.parseLong(name.substring(0, end), 16);
+    } catch (RuntimeException e) {
+      return Long.MAX_VALUE;
     }
   }
 

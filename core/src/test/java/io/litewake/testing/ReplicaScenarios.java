@@ -75,7 +75,8 @@ public abstract class ReplicaScenarios {
           writers.add(pool.submit(() -> {
             int txns = 0;
             try (Connection c = Dbs.open(db)) {
-              while (!stop.get() || txns < 50) {
+              // bounded: a slow store must not turn the scenario into an outage test
+              while ((!stop.get() || txns < 50) && txns < 1500) {
                 Dbs.insert(c, id, 1 + txns % 5, 100 + (txns * 37) % 900);
                 txns++;
                 if (txns % 40 == 0) {
