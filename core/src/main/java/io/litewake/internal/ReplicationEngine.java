@@ -334,6 +334,9 @@ public final class ReplicationEngine implements AutoCloseable {
     lastPassiveFrames = -1;
     LOG.info("litewake [{}]: new generation {} ({})", name, generation, reason);
     generationStart = true;
+    // the spool-limit count starts over: left as it was, the first segment of the new generation
+    // would trip the limit again and drop its own baseline before the snapshot was written
+    walBytesSinceSnapshot = 0;
     // the snapshot is spooled after the WAL as it is now (shipAndSnapshot): uploaded in that
     // order, a restore never finds the snapshot without the frames that make it consistent
     pendingSnapshot = true;
