@@ -1245,17 +1245,4 @@ public final class ReplicationEngine implements AutoCloseable {
     pin = -1;
     writer = -1;
   }
-
-  /** For tests and diagnostics: the keys waiting in the spool. */
-  public List<String> pendingKeys() {
-    List<String> keys = new ArrayList<>();
-    try {
-      for (Spool.Entry e : spool.pending()) {
-        keys.add(e.key());
-      }
-    } catch (IOException e) {
-      // empty
-    }
-    return keys;
-  }
 }

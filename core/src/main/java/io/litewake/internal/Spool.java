@@ -195,11 +195,6 @@ public final class Spool {
     fsyncDir(dir);
   }
 
-  /** Forgets the saved state. */
-  public void deleteState() throws IOException {
-    Files.deleteIfExists(dir.resolve(STATE));
-  }
-
   static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -157,11 +156,5 @@ class WalFormatTest {
     assertThat(Wal.parseHeader(h)).isNotNull();
     h[20] ^= 1; // salt changed without the checksum
     assertThat(Wal.parseHeader(h)).isNull();
-  }
-
-  static void touch(Path p) throws Exception {
-    try (FileChannel c = FileChannel.open(p, StandardOpenOption.WRITE)) {
-      c.force(true);
-    }
   }
 }

@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -296,10 +295,5 @@ public abstract class ReplicaScenarios {
       assertThat(s.map(p -> p.getFileName().toString()))
           .noneMatch(n -> n.startsWith("." + out.getFileName()) || n.startsWith(out.getFileName() + "-"));
     }
-  }
-
-  /** Reads a whole database as rows, for comparisons in subclasses. */
-  protected static List<String> rows(Path db) throws SQLException {
-    return Dbs.dump(db);
   }
 }
