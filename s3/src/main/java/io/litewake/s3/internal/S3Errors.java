@@ -6,6 +6,8 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.NoSuchFileException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -160,24 +162,20 @@ public final class S3Errors {
     }
     if (t instanceof SdkClientException || t instanceof ApiCallTimeoutException
         || t instanceof ApiCallAttemptTimeoutException) {
-      Throwable root = t;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-        if (root instanceof ConnectException
-            || root instanceof UnknownHostException
-            || root instanceof UnresolvedAddressException) {
-          return new IOException(
-              "cannot reach the S3 endpoint "
-                  + context.endpointDescription()
-                  + " for "
-                  + action
-                  + " on "
-                  + what
-                  + " ("
-                  + root
-                  + "): check the endpoint parameter, DNS and network; Litewake keeps retrying",
-              t);
-        }
+      // a retried call reports the last attempt; earlier attempts are suppressed exceptions
+      Throwable root = unreachable(t, new HashSet<>());
+      if (root != null) {
+        return new IOException(
+            "cannot reach the S3 endpoint "
+                + context.endpointDescription()
+                + " for "
+                + action
+                + " on "
+                + what
+                + " ("
+                + root
+                + "): check the endpoint parameter, DNS and network; Litewake keeps retrying",
+            t);
       }
       if (t.getMessage() != null && t.getMessage().contains("Acquire operation took longer")) {
         return new IOException(
@@ -211,6 +209,24 @@ public final class S3Errors {
       return e;
     }
     return new IOException(action + " on " + what + " failed: " + t, t);
+  }
+
+  /** The connection failure in a cause chain or among earlier attempts' failures, or null. */
+  private static Throwable unreachable(Throwable t, Set<Throwable> seen) {
+    for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
+      if (c instanceof ConnectException
+          || c instanceof UnknownHostException
+          || c instanceof UnresolvedAddressException) {
+        return c;
+      }
+      for (Throwable s : c.getSuppressed()) {
+        Throwable found = unreachable(s, seen);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   /**
