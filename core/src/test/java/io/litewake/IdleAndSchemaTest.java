@@ -45,4 +45,32 @@ class IdleAndSchemaTest {
       assertThat(Dbs.scalar(app, "SELECT count(*) FROM sqlite_schema")).isEqualTo(1);
     }
   }
+
+  @Test
+  void aFastWriterIsShippedBeforeTheSyncIntervalOnceTheWalGrowsPastHalfMaxCheckpointPages() throws Exception {
+    Path db = dir.resolve("fast.db");
+    CountingReplica replica = new CountingReplica(new FileReplica(dir.resolve("fast-replica")));
+    try (Connection app = Dbs.create(db);
+        Replicator r = Replicator.of(db).to(replica).syncInterval(Duration.ofHours(1))
+            .minCheckpointPages(50).maxCheckpointPages(200).start()) {
+      r.sync(); // the initial snapshot is in the replica
+      Thread.sleep(300);
+      long walBefore = java.nio.file.Files.size(Path.of(db + "-wal"));
+      int putsBefore = replica.puts.get();
+      // small writes: no early pass, the interval (an hour) is far away
+      Dbs.insert(app, 1, 5, 100);
+      Thread.sleep(500);
+      assertThat(replica.puts.get()).as("puts after a small write").isEqualTo(putsBefore);
+      // well over 100 frames (half of maxCheckpointPages): shipped within a few polls
+      for (int i = 0; i < 40; i++) {
+        Dbs.insert(app, 2 + i, 10, 1000);
+      }
+      assertThat(java.nio.file.Files.size(Path.of(db + "-wal")) - walBefore).isGreaterThan(100L * 4096);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (replica.puts.get() == putsBefore && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(replica.puts.get()).as("puts without sync() long before the sync interval").isGreaterThan(putsBefore);
+    }
+  }
 }

@@ -462,6 +462,10 @@ public final class Bench {
     if (jfr) {
       cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile");
     }
+    String extra = System.getenv("LITEWAKE_BENCH_CHILD_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
     cmd.add("io.litewake.bench.Child");
     cmd.addAll(args);
     Path log = work.resolve("child-" + name + ".log");

@@ -11,16 +11,38 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /** Compression streams for replica objects. */
 public final class Codecs {
-  /** zstd level: level 3 is zstd's default, a good ratio at several hundred MB/s. */
-  static final int ZSTD_LEVEL = 3;
+  /** zstd level of snapshots and of small WAL segments: zstd's default. */
+  public static final int SNAPSHOT_LEVEL = 3;
+  /**
+   * zstd level of large WAL segments (a fast writer's): on such WAL data (runs of versions of the
+   * same pages) level 1 is both faster (1.4 vs 0.9 GB/s) and smaller (2.6 % vs 3.3 %) than level
+   * 3; on the small segments of a moderate writer level 3 is smaller (measured with bench/).
+   */
+  public static final int FAST_WAL_LEVEL = 1;
+  /** WAL segments of at least this many bytes are compressed at {@link #FAST_WAL_LEVEL}. */
+  public static final long FAST_WAL_BYTES = 16L << 20;
+
+  /**
+   * The zstd level for a WAL segment.
+   *
+   * @param bytes the WAL bytes it will hold, about
+   * @return {@link #FAST_WAL_LEVEL} for large segments, else {@link #SNAPSHOT_LEVEL}
+   */
+  public static int walLevel(long bytes) {
+    return bytes >= FAST_WAL_BYTES ? FAST_WAL_LEVEL : SNAPSHOT_LEVEL;
+  }
 
   private Codecs() {}
 
-  /** Wraps {@code out} so that what is written is compressed; closing finishes the frame. */
-  public static OutputStream compress(Compression c, OutputStream out) throws IOException {
+  /**
+   * Wraps {@code out} so that what is written is compressed; closing finishes the frame.
+   *
+   * @param zstdLevel {@link #SNAPSHOT_LEVEL} or {@link #walLevel(long)}; LZ4 has one level
+   */
+  public static OutputStream compress(Compression c, OutputStream out, int zstdLevel) throws IOException {
     switch (c) {
       case ZSTD: {
-        ZstdOutputStream z = new ZstdOutputStream(out, ZSTD_LEVEL);
+        ZstdOutputStream z = new ZstdOutputStream(out, zstdLevel);
         z.setChecksum(true);
         return z;
       }

@@ -76,6 +76,8 @@ public final class ReplicationEngine implements AutoCloseable {
   private final String walPath;
   private Spool spool;
   private final Object uploadMonitor = new Object();
+  /** The WAL file's size after the last pass; read by the ship thread between passes. */
+  private volatile long walSizeAtLastPass;
 
   // replication position, guarded by this
   private String generation;
@@ -368,7 +370,7 @@ public final class ReplicationEngine implements AutoCloseable {
     Path tmp = spool.newTempFile();
     byte[] buf = new byte[1 << 20];
     long pos = 0;
-    try (OutputStream out = Codecs.compress(cfg.compression(), new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+    try (OutputStream out = Codecs.compress(cfg.compression(), new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), Codecs.SNAPSHOT_LEVEL)) {
       while (pos < size) {
         int want = (int) Math.min(buf.length, size - pos);
         int n = ch.read(pos, buf, 0, want);
@@ -575,40 +577,40 @@ public final class ReplicationEngine implements AutoCloseable {
         }
       }
       if (offset == 0) {
-        WalScanner.Scan s = WalScanner.scan(wal, h, Wal.HEADER_SIZE, h.ck1(), h.ck2());
-        if (s.end() <= Wal.HEADER_SIZE) {
-          return false;
-        }
-        spoolSegment(wal, h, hb, Wal.HEADER_SIZE, h.ck1(), h.ck2(), s);
-        return true;
+        return spoolSegment(wal, h, hb, Wal.HEADER_SIZE, h.ck1(), h.ck2());
       }
       if (size < offset) {
         // same salts but shorter than what was shipped: cannot be a continuation
         newGeneration("WAL truncated below the replicated position");
         return shipOnce();
       }
-      WalScanner.Scan s = WalScanner.scan(wal, h, offset, ck1, ck2);
-      if (s.end() <= offset) {
-        return false;
+      if (size < offset + h.frameSize()) {
+        return false; // not a single new frame
       }
-      spoolSegment(wal, h, hb, offset, ck1, ck2, s);
-      return true;
+      return spoolSegment(wal, h, hb, offset, ck1, ck2);
     }
   }
 
-  private void spoolSegment(FileChannel wal, Wal.Header h, byte[] hb, long from, int c1, int c2,
-      WalScanner.Scan s) throws IOException {
+  /**
+   * Copies the committed frames from {@code from} into a new spool entry in one pass (read,
+   * verify, compress); returns false, with no file left behind, when there was no commit.
+   */
+  private boolean spoolSegment(FileChannel wal, Wal.Header h, byte[] hb, long from, int c1, int c2)
+      throws IOException {
     long keyOffset = from == Wal.HEADER_SIZE && offset == 0 ? 0 : from;
-    Path tmp = spool.newTempFile();
-    try (OutputStream out = Codecs.compress(cfg.compression(), new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
-      if (keyOffset == 0) {
-        out.write(hb);
-      }
-      WalScanner.copy(wal, h, from, c1, c2, s.end(), out);
+    SegmentFile seg = new SegmentFile(keyOffset == 0 ? hb : null, Codecs.walLevel(wal.size() - from));
+    WalScanner.Scan s;
+    try (seg) {
+      s = WalScanner.copyCommitted(wal, h, from, c1, c2, seg);
     } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
+      seg.delete();
       throw e;
     }
+    if (s.end() <= from) {
+      seg.delete();
+      return false;
+    }
+    Path tmp = seg.file;
     String key = new io.litewake.WalSegment(generation, index, keyOffset, cfg.compression(), 0, Instant.EPOCH).key();
     Spool.Entry added = spool.add(key, tmp);
     if (generationStart) {
@@ -630,6 +632,62 @@ public final class ReplicationEngine implements AutoCloseable {
     }
     if (walBytesSinceSnapshot > cfg.maxSpoolBytes()) {
       overflow();
+    }
+    return true;
+  }
+
+  /** A compressed spool file created on the first byte written to it (none for no commit). */
+  private final class SegmentFile extends OutputStream {
+    private final byte[] walHeader;
+    private final int level;
+    Path file;
+    private OutputStream out;
+    private boolean closed;
+
+    SegmentFile(byte[] walHeader, int level) {
+      this.walHeader = walHeader;
+      this.level = level;
+    }
+
+    private OutputStream out() throws IOException {
+      if (out == null) {
+        file = spool.newTempFile();
+        out = Codecs.compress(cfg.compression(),
+            new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), level);
+        if (walHeader != null) {
+          out.write(walHeader);
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out().write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out().write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (out != null && !closed) {
+        closed = true;
+        out.close();
+      }
+    }
+
+    void delete() throws IOException {
+      if (file != null) {
+        try {
+          close();
+        } catch (IOException e) {
+          LOG.debug("litewake [{}]: closing a discarded segment: {}", name, e.toString());
+        }
+        Files.deleteIfExists(file);
+      }
     }
   }
 
@@ -682,6 +740,7 @@ public final class ReplicationEngine implements AutoCloseable {
       maybeSnapshot();
       maybeCheckpoint();
     }
+    walSizeAtLastPass = walFileSize();
     return spool.lastSeq();
   }
 
@@ -811,13 +870,55 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * How often the ship thread looks at the WAL's size between passes: a stat, no read, no lock.
+   */
+  private static final long WAL_POLL_MS = 100;
+
+  /**
+   * Sleeps until the next pass is due: after the sync interval, or earlier once the application
+   * has appended half of {@code maxCheckpointPages} frames to the WAL since the last pass, so
+   * that a fast writer's WAL is restarted at that size instead of growing for a whole interval
+   * (SQLite writes slow down as the WAL grows). Returns false if interrupted.
+   */
+  private boolean awaitNextPass(long intervalMs) {
+    long due = System.nanoTime() + intervalMs * 1_000_000;
+    long frame = header == null ? 4096 + Wal.FRAME_HEADER_SIZE : header.frameSize();
+    long threshold = (long) cfg.maxCheckpointPages() / 2 * frame;
+    while (true) {
+      long leftMs = (due - System.nanoTime()) / 1_000_000;
+      if (leftMs <= 0) {
+        return true;
+      }
+      try {
+        Thread.sleep(Math.min(WAL_POLL_MS, leftMs));
+      } catch (InterruptedException e) {
+        return false;
+      }
+      if (closed) {
+        return true;
+      }
+      if (walFileSize() - walSizeAtLastPass >= threshold) {
+        LOG.debug("litewake [{}]: WAL grew by {} frames since the last pass; shipping early", name,
+            cfg.maxCheckpointPages() / 2);
+        return true;
+      }
+    }
+  }
+
+  private long walFileSize() {
+    try {
+      return Files.size(Path.of(walPath));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   private void shipLoop() {
     long intervalMs = Math.max(1, cfg.syncInterval().toMillis());
     int failures = 0;
     while (!closed) {
-      try {
-        Thread.sleep(intervalMs);
-      } catch (InterruptedException e) {
+      if (!awaitNextPass(intervalMs)) {
         return;
       }
       if (closed) {

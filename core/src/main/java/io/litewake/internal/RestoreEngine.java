@@ -90,6 +90,8 @@ public final class RestoreEngine {
    * bytes, streaming, on the apply thread.
    */
   static final int MEMORY_BUDGET = 32 << 20;
+  /** Downloads queued ahead of the apply thread at most. */
+  static final int MAX_WINDOW = 4096;
 
   private final Request req;
   private final String name;
@@ -132,6 +134,7 @@ public final class RestoreEngine {
           + " is not writable; fix its permissions or choose another path");
     }
     ReplicaContents contents = list(req.replica());
+    LOG.debug("litewake [{}]: listed {} in {} ms", name, req.replica().location(), (System.nanoTime() - t0) / 1_000_000);
     if (contents.isEmpty()) {
       if (req.ifReplicaExists()) {
         LOG.info("litewake [{}]: replica {} is empty, restore skipped", name, req.replica().location());
@@ -285,7 +288,13 @@ public final class RestoreEngine {
       List<WalSegment> segs = plan.segments();
       int ahead = Math.max(2, req.parallelism() * 2);
       next = refill(pool, r, segs, next, window, ahead, budget, work);
-      int pageSize = applySnapshot(snap, await(snapFile, snap.key()), db);
+      Path snapPath = await(snapFile, snap.key());
+      long tSnap = System.nanoTime();
+      int pageSize = applySnapshot(snap, snapPath, db);
+      LOG.debug("litewake [{}]: snapshot {} applied in {} ms ({} of {} WAL objects downloaded meanwhile)", name,
+          snap.key(), (System.nanoTime() - tSnap) / 1_000_000, window.stream().filter(Future::isDone).count(),
+          segs.size());
+      long tWal = System.nanoTime();
       applied.objects = 1;
       applied.downloaded = snap.size();
       applied.index = snap.index();
@@ -330,6 +339,8 @@ public final class RestoreEngine {
       if (wal != null) {
         wal.finish(db);
       }
+      LOG.debug("litewake [{}]: {} WAL objects applied in {} ms", name, segs.size(),
+          (System.nanoTime() - tWal) / 1_000_000);
       db.force(true);
     } finally {
       pool.shutdownNow();
@@ -395,25 +406,24 @@ public final class RestoreEngine {
   }
 
   /**
-   * Starts downloads until {@code ahead} are in flight or the memory budget is used up. Only
+   * Starts downloads: small segments until the memory budget is used up, segments that need a
+   * temporary file while fewer than {@code ahead} downloads are queued. Only
    * the apply thread calls this, and it never blocks: when the budget is exhausted it waits for
    * the segments in flight to be applied; with nothing in flight, the whole budget is free.
    */
   private static int refill(ExecutorService pool, Replica r, List<WalSegment> segs, int next,
       Deque<Future<Fetched>> window, int ahead, Semaphore budget, Path work) {
-    while (next < segs.size() && window.size() < ahead) {
+    // small segments are bounded by the memory budget, not by count, so that they all download
+    // while the snapshot does; segments that need a temporary file stay a few per thread
+    while (next < segs.size() && window.size() < MAX_WINDOW) {
       WalSegment w = segs.get(next);
-      if (w.size() <= SMALL_OBJECT) {
-        int held = (int) Math.max(1, w.size());
-        if (budget.tryAcquire(held)) {
-          window.add(pool.submit(() -> fetchSmall(r, w, budget, held)));
-        } else if (!window.isEmpty()) {
-          break;
-        } else {
-          window.add(pool.submit(() -> fetchFile(r, w, work)));
-        }
-      } else {
+      int held = (int) Math.max(1, Math.min(w.size(), Integer.MAX_VALUE));
+      if (w.size() <= SMALL_OBJECT && budget.tryAcquire(held)) {
+        window.add(pool.submit(() -> fetchSmall(r, w, budget, held)));
+      } else if (window.isEmpty() || (window.size() < ahead && w.size() > SMALL_OBJECT)) {
         window.add(pool.submit(() -> fetchFile(r, w, work)));
+      } else {
+        break;
       }
       next++;
     }

@@ -1,5 +1,9 @@
 package io.litewake.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The SQLite WAL file format (sqlite.org/fileformat2.html#walformat): a 32-byte header, then
  * frames of a 24-byte header plus one page. All integers are big-endian; the checksums are
@@ -16,6 +20,11 @@ public final class Wal {
   public static final int MAGIC_BE = 0x377f0683;
   /** The only file format version SQLite writes. */
   public static final int VERSION = 3007000;
+
+  private static final VarHandle BE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Wal() {}
 
@@ -40,22 +49,22 @@ public final class Wal {
    * @param s the running checksum {s1, s2}, updated in place
    */
   public static void checksum(boolean bigEndian, byte[] b, int off, int len, int[] s) {
+    if (off < 0 || len < 0 || (len & 7) != 0 || off + len > b.length) {
+      throw new IndexOutOfBoundsException("checksum range " + off + "+" + len + " of " + b.length);
+    }
+    // word loads through constant VarHandles compile to plain (byte-swapped) 32-bit loads
     int s1 = s[0];
     int s2 = s[1];
     int end = off + len;
     if (bigEndian) {
       for (int i = off; i < end; i += 8) {
-        s1 += u32(b, i) + s2;
-        s2 += u32(b, i + 4) + s1;
+        s1 += (int) BE_INT.get(b, i) + s2;
+        s2 += (int) BE_INT.get(b, i + 4) + s1;
       }
     } else {
       for (int i = off; i < end; i += 8) {
-        int x0 = (b[i] & 0xff) | ((b[i + 1] & 0xff) << 8) | ((b[i + 2] & 0xff) << 16)
-            | ((b[i + 3] & 0xff) << 24);
-        int x1 = (b[i + 4] & 0xff) | ((b[i + 5] & 0xff) << 8) | ((b[i + 6] & 0xff) << 16)
-            | ((b[i + 7] & 0xff) << 24);
-        s1 += x0 + s2;
-        s2 += x1 + s1;
+        s1 += (int) LE_INT.get(b, i) + s2;
+        s2 += (int) LE_INT.get(b, i + 4) + s1;
       }
     }
     s[0] = s1;

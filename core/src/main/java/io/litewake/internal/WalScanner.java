@@ -28,24 +28,19 @@ public final class WalScanner {
    */
   public static Scan scan(FileChannel wal, Wal.Header h, long from, int ck1, int ck2)
       throws IOException {
-    return walk(wal, h, from, ck1, ck2, Long.MAX_VALUE, null);
+    return walk(wal, h, from, ck1, ck2);
   }
 
   /**
-   * Copies the frames in {@code [from, end)} to {@code out}, verifying them again on the way.
+   * Scans from {@code from} and copies, in the same pass, exactly the frames up to the last
+   * commit frame to {@code out} (nothing is written when there is no commit). Frames of a
+   * transaction that spans read buffers are read again when its commit frame is found, and
+   * verified again against the checksum chain.
    *
-   * @throws IOException if the bytes no longer verify (the WAL changed under us)
+   * @return the end of the last commit frame ({@code from} if none), with its checksum
+   * @throws IOException if frames read again no longer verify (the WAL changed under us)
    */
-  public static void copy(FileChannel wal, Wal.Header h, long from, int ck1, int ck2, long end,
-      OutputStream out) throws IOException {
-    Scan s = walk(wal, h, from, ck1, ck2, end, out);
-    if (s.end() != end) {
-      throw new IOException("WAL changed while copying: committed frames end at " + s.end()
-          + ", expected " + end);
-    }
-  }
-
-  private static Scan walk(FileChannel wal, Wal.Header h, long from, int ck1, int ck2, long limit,
+  public static Scan copyCommitted(FileChannel wal, Wal.Header h, long from, int ck1, int ck2,
       OutputStream out) throws IOException {
     int fs = h.frameSize();
     if ((from - Wal.HEADER_SIZE) % fs != 0 || from < Wal.HEADER_SIZE) {
@@ -59,15 +54,97 @@ public final class WalScanner {
     int lastCk2 = ck2;
     int frames = 0;
     int commitPages = 0;
-    long copied = from;
-    outer:
-    while (pos < limit) {
-      int want = (int) Math.min(buf.length, limit == Long.MAX_VALUE ? buf.length : limit - pos);
-      want -= want % fs;
-      if (want == 0) {
+    boolean stop = false;
+    while (!stop) {
+      int n = DbFiles.readFully(wal, ByteBuffer.wrap(buf), pos);
+      int whole = n - n % fs;
+      if (whole == 0) {
         break;
       }
+      int bufCk1 = s[0];
+      int bufCk2 = s[1];
+      for (int off = 0; off < whole; off += fs) {
+        if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()) {
+          stop = true;
+          break;
+        }
+        Wal.checksum(h.bigEndian(), buf, off, 8, s);
+        Wal.checksum(h.bigEndian(), buf, off + Wal.FRAME_HEADER_SIZE, h.pageSize(), s);
+        if (s[0] != Wal.u32(buf, off + 16) || s[1] != Wal.u32(buf, off + 20)) {
+          stop = true;
+          break;
+        }
+        frames++;
+        int commit = Wal.u32(buf, off + 4);
+        if (commit != 0) {
+          long end = pos + off + fs;
+          if (lastCommit < pos) {
+            // the transaction began in an earlier buffer: copy its first frames again
+            copyAgain(wal, h, lastCommit, lastCk1, lastCk2, pos, out, bufCk1, bufCk2);
+            out.write(buf, 0, off + fs);
+          } else {
+            out.write(buf, (int) (lastCommit - pos), (int) (end - lastCommit));
+          }
+          lastCommit = end;
+          lastCk1 = s[0];
+          lastCk2 = s[1];
+          commitPages = commit;
+        }
+      }
+      pos += whole;
+      if (n < buf.length) {
+        break;
+      }
+    }
+    return new Scan(lastCommit, lastCk1, lastCk2, frames, commitPages);
+  }
+
+  /** Copies {@code [from, to)}, all frames valid, ending on the checksum {@code endCk1, endCk2}. */
+  private static void copyAgain(FileChannel wal, Wal.Header h, long from, int ck1, int ck2, long to,
+      OutputStream out, int endCk1, int endCk2) throws IOException {
+    int fs = h.frameSize();
+    byte[] buf = new byte[fs * CHUNK_FRAMES];
+    int[] s = {ck1, ck2};
+    long pos = from;
+    while (pos < to) {
+      int want = (int) Math.min(buf.length, to - pos);
       int n = DbFiles.readFully(wal, ByteBuffer.wrap(buf, 0, want), pos);
+      if (n < want) {
+        throw new IOException("WAL shrank while copying: " + (pos + n) + " < " + to);
+      }
+      for (int off = 0; off < want; off += fs) {
+        Wal.checksum(h.bigEndian(), buf, off, 8, s);
+        Wal.checksum(h.bigEndian(), buf, off + Wal.FRAME_HEADER_SIZE, h.pageSize(), s);
+        if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()
+            || s[0] != Wal.u32(buf, off + 16) || s[1] != Wal.u32(buf, off + 20)) {
+          throw new IOException("WAL changed while copying: frame at " + (pos + off) + " no longer verifies");
+        }
+      }
+      out.write(buf, 0, want);
+      pos += want;
+    }
+    if (s[0] != endCk1 || s[1] != endCk2) {
+      throw new IOException("WAL changed while copying: checksum chain broken before " + to);
+    }
+  }
+
+  private static Scan walk(FileChannel wal, Wal.Header h, long from, int ck1, int ck2)
+      throws IOException {
+    int fs = h.frameSize();
+    if ((from - Wal.HEADER_SIZE) % fs != 0 || from < Wal.HEADER_SIZE) {
+      throw new IllegalArgumentException("offset " + from + " is not on a frame boundary");
+    }
+    byte[] buf = new byte[fs * CHUNK_FRAMES];
+    int[] s = {ck1, ck2};
+    long pos = from;
+    long lastCommit = from;
+    int lastCk1 = ck1;
+    int lastCk2 = ck2;
+    int frames = 0;
+    int commitPages = 0;
+    outer:
+    while (true) {
+      int n = DbFiles.readFully(wal, ByteBuffer.wrap(buf), pos);
       int whole = n - n % fs;
       if (whole == 0) {
         break;
@@ -84,28 +161,14 @@ public final class WalScanner {
         frames++;
         int commit = Wal.u32(buf, off + 4);
         if (commit != 0) {
-          long end = pos + off + fs;
-          if (out != null) {
-            // write everything up to this commit frame that is still in the buffer
-            int startInBuf = (int) Math.max(0, copied - pos);
-            out.write(buf, startInBuf, (int) (end - pos) - startInBuf);
-            copied = end;
-          }
-          lastCommit = end;
+          lastCommit = pos + off + fs;
           lastCk1 = s[0];
           lastCk2 = s[1];
           commitPages = commit;
         }
       }
-      if (out != null && copied < pos + whole) {
-        // uncommitted frames at the end of the buffer: keep them for later only if they may
-        // still be followed by a commit inside the limit
-        int startInBuf = (int) Math.max(0, copied - pos);
-        out.write(buf, startInBuf, whole - startInBuf);
-        copied = pos + whole;
-      }
       pos += whole;
-      if (n < want) {
+      if (n < buf.length) {
         break;
       }
     }

@@ -48,7 +48,9 @@ public interface Replica extends AutoCloseable {
    *
    * @param key the object key
    * @param source a regular file, not modified while the call runs
-   * @return the stored object, with its storage timestamp
+   * @return the stored object: its key and size as stored, and its storage timestamp where the
+   *     upload's answer gives it, otherwise the time the upload completed on this host
+   *     ({@link #list(String)} always reports the store's timestamp)
    * @throws IOException if the object could not be stored
    */
   StoredObject put(String key, Path source) throws IOException;

@@ -123,7 +123,7 @@ class Lz4FramesTest {
     Codecs.decompressInto(Compression.LZ4, f, f.length, out);
     assertThat(Arrays.copyOf(out.buf, out.len)).isEqualTo(data);
     ByteArrayOutputStream z = new ByteArrayOutputStream();
-    try (var zo = Codecs.compress(Compression.ZSTD, z)) {
+    try (var zo = Codecs.compress(Compression.ZSTD, z, Codecs.FAST_WAL_LEVEL)) {
       zo.write(data);
     }
     Lz4Frames.Sink zout = new Lz4Frames.Sink(0);

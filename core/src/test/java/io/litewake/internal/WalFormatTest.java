@@ -118,6 +118,62 @@ class WalFormatTest {
   }
 
   @Test
+  void copiesExactlyTheCommittedFramesInOnePassAcrossReadBuffers() throws Exception {
+    Path db = dir.resolve("big.db");
+    byte[] le;
+    try (Connection c = Dbs.create(db)) {
+      Dbs.exec(c, "PRAGMA wal_autocheckpoint=0");
+      Dbs.insert(c, 1, 3, 100);         // small transactions
+      Dbs.insert(c, 2, 400, 1000);      // one transaction of well over 64 frames (one read buffer)
+      Dbs.insert(c, 3, 5, 100);
+      Dbs.insert(c, 4, 300, 1000);      // the last commit also spans buffers
+      le = Files.readAllBytes(Path.of(db + "-wal"));
+    }
+    Wal.Header h = Wal.parseHeader(le);
+    int fs = h.frameSize();
+    assertThat((le.length - Wal.HEADER_SIZE) / fs).isGreaterThan(2 * 64);
+    // an uncommitted copy of the last frame after the last commit must not be copied
+    byte[] uncommitted = java.util.Arrays.copyOfRange(le, le.length - fs, le.length);
+    Wal.putU32(uncommitted, 4, 0);
+    for (byte[] wal : List.of(le, toBigEndian(le))) {
+      Wal.Header hw = Wal.parseHeader(wal);
+      Path p = dir.resolve("copy-" + hw.bigEndian() + ".wal");
+      try (OutputStream out = Files.newOutputStream(p)) {
+        out.write(wal);
+        out.write(uncommitted);
+      }
+      try (FileChannel c = FileChannel.open(p)) {
+        WalScanner.Scan whole = WalScanner.scan(c, hw, Wal.HEADER_SIZE, hw.ck1(), hw.ck2());
+        assertThat(whole.end()).isEqualTo(wal.length);
+        java.io.ByteArrayOutputStream copied = new java.io.ByteArrayOutputStream();
+        WalScanner.Scan s = WalScanner.copyCommitted(c, hw, Wal.HEADER_SIZE, hw.ck1(), hw.ck2(), copied);
+        assertThat(s).isEqualTo(whole);
+        assertThat(copied.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(wal, Wal.HEADER_SIZE, wal.length));
+        // from a commit in the middle, with the checksum there
+        WalScanner.Scan first = WalScanner.scan(c, hw, Wal.HEADER_SIZE, hw.ck1(), hw.ck2());
+        long mid = Wal.HEADER_SIZE + (long) fs * 3;
+        while (true) {
+          byte[] frame = java.util.Arrays.copyOfRange(wal, (int) mid - fs, (int) mid);
+          if (Wal.u32(frame, 4) != 0) {
+            break;
+          }
+          mid += fs;
+        }
+        int[] ck = {Wal.u32(wal, (int) mid - fs + 16), Wal.u32(wal, (int) mid - fs + 20)};
+        copied.reset();
+        s = WalScanner.copyCommitted(c, hw, mid, ck[0], ck[1], copied);
+        assertThat(s.end()).isEqualTo(first.end());
+        assertThat(copied.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(wal, (int) mid, wal.length));
+        // nothing new after the last commit: nothing written
+        copied.reset();
+        s = WalScanner.copyCommitted(c, hw, wal.length, whole.ck1(), whole.ck2(), copied);
+        assertThat(s.end()).isEqualTo(wal.length);
+        assertThat(copied.size()).isZero();
+      }
+    }
+  }
+
+  @Test
   void restoresABigEndianReplica() throws Exception {
     Path[] files = walDatabase();
     byte[] be = toBigEndian(Files.readAllBytes(files[1]));
@@ -126,11 +182,11 @@ class WalFormatTest {
     String gen = "00112233aabbccdd";
     for (Compression c : Compression.values()) {
       Path snap = dir.resolve("snap." + c.extension());
-      try (OutputStream out = Codecs.compress(c, Files.newOutputStream(snap))) {
+      try (OutputStream out = Codecs.compress(c, Files.newOutputStream(snap), Codecs.SNAPSHOT_LEVEL)) {
         out.write(Files.readAllBytes(files[0]));
       }
       Path seg = dir.resolve("seg." + c.extension());
-      try (OutputStream out = Codecs.compress(c, Files.newOutputStream(seg))) {
+      try (OutputStream out = Codecs.compress(c, Files.newOutputStream(seg), Codecs.FAST_WAL_LEVEL)) {
         out.write(be);
       }
       replica.delete(replica.list("").stream().map(o -> o.key()).toList());

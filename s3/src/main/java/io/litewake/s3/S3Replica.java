@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -450,15 +451,25 @@ public final class S3Replica implements Replica {
     if (integrity != null) {
       integrity.register(full, new IntegrityInterceptor.Upload(source, size, partSize, etagIsMd5));
     }
+    boolean verifiedWhole = false;
     try {
       FileUpload upload =
           transferManager.uploadFile(
               UploadFileRequest.builder().putObjectRequest(req.build()).source(source).build());
       await(upload.completionFuture(), "s3:PutObject", where(full));
+      verifiedWhole = integrity != null && integrity.verifiedWhole(full);
     } finally {
       if (integrity != null) {
         integrity.unregister(full);
       }
+    }
+    if (verifiedWhole) {
+      // the store answered with the MD5 of exactly the bytes sent: nothing to read back
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("{}: put {} ({} bytes, ETag verified) in {} ms", location, key, size,
+            (System.nanoTime() - started) / 1_000_000);
+      }
+      return new StoredObject(key, size, Instant.now());
     }
     HeadObjectResponse head = head(full);
     if (head.contentLength() == null || head.contentLength() != size) {

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public final class IntegrityInterceptor implements ExecutionInterceptor {
   public record Upload(Path source, long size, long partSize, boolean etagIsMd5) {}
 
   private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+  private final Set<String> verified = ConcurrentHashMap.newKeySet();
   private final String location;
   private final boolean compatible;
 
@@ -94,6 +96,18 @@ public final class IntegrityInterceptor implements ExecutionInterceptor {
    */
   public void unregister(String fullKey) {
     uploads.remove(fullKey);
+    verified.remove(fullKey);
+  }
+
+  /**
+   * Whether a registered single-request upload was answered with the MD5 ETag of exactly the
+   * bytes sent: the store then provably holds the whole object, and no read-back is needed.
+   *
+   * @param fullKey the object key in the bucket
+   * @return true only for a {@code PutObject} whose ETag matched
+   */
+  public boolean verifiedWhole(String fullKey) {
+    return verified.contains(fullKey);
   }
 
   @Override
@@ -152,6 +166,9 @@ public final class IntegrityInterceptor implements ExecutionInterceptor {
       etag = r.eTag();
     }
     String actual = etag == null ? null : etag.replace("\"", "").toLowerCase(java.util.Locale.ROOT);
+    if (actual != null && actual.equals(expected) && context.response() instanceof PutObjectResponse) {
+      verified.add(attributes.getAttribute(PART_NAME));
+    }
     if (actual != null && actual.matches("[0-9a-f]{32}") && !actual.equals(expected)) {
       throw SdkClientException.create(
           "upload corrupted in transit: the store at "
