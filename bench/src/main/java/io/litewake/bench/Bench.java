@@ -519,7 +519,7 @@ public final class Bench {
     return db;
   }
 
-  private static Connection open(Path db) throws Exception {
+  static Connection open(Path db) throws Exception {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
     try (Statement s = c.createStatement()) {
       s.execute("PRAGMA synchronous=NORMAL");

@@ -28,7 +28,7 @@ public final class WalScanner {
    */
   public static Scan scan(FileChannel wal, Wal.Header h, long from, int ck1, int ck2)
       throws IOException {
-    return walk(wal, h, from, ck1, ck2);
+    return copyCommitted(wal, h, from, ck1, ck2, OutputStream.nullOutputStream());
   }
 
   /**
@@ -64,13 +64,7 @@ public final class WalScanner {
       int bufCk1 = s[0];
       int bufCk2 = s[1];
       for (int off = 0; off < whole; off += fs) {
-        if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()) {
-          stop = true;
-          break;
-        }
-        Wal.checksum(h.bigEndian(), buf, off, 8, s);
-        Wal.checksum(h.bigEndian(), buf, off + Wal.FRAME_HEADER_SIZE, h.pageSize(), s);
-        if (s[0] != Wal.u32(buf, off + 16) || s[1] != Wal.u32(buf, off + 20)) {
+        if (!frameValid(h, buf, off, s)) {
           stop = true;
           break;
         }
@@ -113,10 +107,7 @@ public final class WalScanner {
         throw new IOException("WAL shrank while copying: " + (pos + n) + " < " + to);
       }
       for (int off = 0; off < want; off += fs) {
-        Wal.checksum(h.bigEndian(), buf, off, 8, s);
-        Wal.checksum(h.bigEndian(), buf, off + Wal.FRAME_HEADER_SIZE, h.pageSize(), s);
-        if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()
-            || s[0] != Wal.u32(buf, off + 16) || s[1] != Wal.u32(buf, off + 20)) {
+        if (!frameValid(h, buf, off, s)) {
           throw new IOException("WAL changed while copying: frame at " + (pos + off) + " no longer verifies");
         }
       }
@@ -128,50 +119,13 @@ public final class WalScanner {
     }
   }
 
-  private static Scan walk(FileChannel wal, Wal.Header h, long from, int ck1, int ck2)
-      throws IOException {
-    int fs = h.frameSize();
-    if ((from - Wal.HEADER_SIZE) % fs != 0 || from < Wal.HEADER_SIZE) {
-      throw new IllegalArgumentException("offset " + from + " is not on a frame boundary");
+  /** Verifies one frame (salts, checksum chained from {@code s}) and advances {@code s}. */
+  private static boolean frameValid(Wal.Header h, byte[] buf, int off, int[] s) {
+    if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()) {
+      return false;
     }
-    byte[] buf = new byte[fs * CHUNK_FRAMES];
-    int[] s = {ck1, ck2};
-    long pos = from;
-    long lastCommit = from;
-    int lastCk1 = ck1;
-    int lastCk2 = ck2;
-    int frames = 0;
-    int commitPages = 0;
-    outer:
-    while (true) {
-      int n = DbFiles.readFully(wal, ByteBuffer.wrap(buf), pos);
-      int whole = n - n % fs;
-      if (whole == 0) {
-        break;
-      }
-      for (int off = 0; off < whole; off += fs) {
-        if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()) {
-          break outer;
-        }
-        Wal.checksum(h.bigEndian(), buf, off, 8, s);
-        Wal.checksum(h.bigEndian(), buf, off + Wal.FRAME_HEADER_SIZE, h.pageSize(), s);
-        if (s[0] != Wal.u32(buf, off + 16) || s[1] != Wal.u32(buf, off + 20)) {
-          break outer;
-        }
-        frames++;
-        int commit = Wal.u32(buf, off + 4);
-        if (commit != 0) {
-          lastCommit = pos + off + fs;
-          lastCk1 = s[0];
-          lastCk2 = s[1];
-          commitPages = commit;
-        }
-      }
-      pos += whole;
-      if (n < buf.length) {
-        break;
-      }
-    }
-    return new Scan(lastCommit, lastCk1, lastCk2, frames, commitPages);
+    Wal.checksum(h.bigEndian(), buf, off, 8, s);
+    Wal.checksum(h.bigEndian(), buf, off + Wal.FRAME_HEADER_SIZE, h.pageSize(), s);
+    return s[0] == Wal.u32(buf, off + 16) && s[1] == Wal.u32(buf, off + 20);
   }
 }
