@@ -76,8 +76,9 @@ public final class ReplicationEngine implements AutoCloseable {
   private final String walPath;
   private Spool spool;
   private final Object uploadMonitor = new Object();
-  /** The WAL file's size after the last pass; read by the ship thread between passes. */
-  private volatile long walSizeAtLastPass;
+  /** The shipped position and its WAL header after the last pass, for the ship thread's polls. */
+  private volatile long shippedOffset;
+  private volatile byte[] shippedHeader;
 
   // replication position, guarded by this
   private String generation;
@@ -740,7 +741,8 @@ public final class ReplicationEngine implements AutoCloseable {
       maybeSnapshot();
       maybeCheckpoint();
     }
-    walSizeAtLastPass = walFileSize();
+    shippedOffset = offset;
+    shippedHeader = headerBytes;
     return spool.lastSeq();
   }
 
@@ -883,8 +885,7 @@ public final class ReplicationEngine implements AutoCloseable {
    */
   private boolean awaitNextPass(long intervalMs) {
     long due = System.nanoTime() + intervalMs * 1_000_000;
-    long frame = header == null ? 4096 + Wal.FRAME_HEADER_SIZE : header.frameSize();
-    long threshold = (long) cfg.maxCheckpointPages() / 2 * frame;
+    int frames = Math.max(1, cfg.maxCheckpointPages() / 2);
     while (true) {
       long leftMs = (due - System.nanoTime()) / 1_000_000;
       if (leftMs <= 0) {
@@ -898,19 +899,40 @@ public final class ReplicationEngine implements AutoCloseable {
       if (closed) {
         return true;
       }
-      if (walFileSize() - walSizeAtLastPass >= threshold) {
-        LOG.debug("litewake [{}]: WAL grew by {} frames since the last pass; shipping early", name,
-            cfg.maxCheckpointPages() / 2);
+      if (walHasFramesBeyond(shippedOffset, shippedHeader, frames)) {
+        LOG.debug("litewake [{}]: WAL grew by {} frames since the last pass; shipping early", name, frames);
         return true;
       }
     }
   }
 
-  private long walFileSize() {
-    try {
-      return Files.size(Path.of(walPath));
+  /**
+   * Whether the WAL holds at least {@code frames} frames of its current life past the shipped
+   * position: two small reads (the WAL header and one frame header), no lock. A frame belongs to
+   * the current life when its salts equal the header's; frames left from before a restart do not.
+   */
+  private boolean walHasFramesBeyond(long shipped, byte[] shippedWalHeader, int frames) {
+    try (FileChannel wal = openWal()) {
+      if (wal == null) {
+        return false;
+      }
+      byte[] hb = new byte[Wal.HEADER_SIZE];
+      if (DbFiles.readFully(wal, ByteBuffer.wrap(hb), 0) < Wal.HEADER_SIZE) {
+        return false;
+      }
+      Wal.Header h = Wal.parseHeader(hb);
+      if (h == null) {
+        return false;
+      }
+      long base = shipped > 0 && java.util.Arrays.equals(hb, shippedWalHeader) ? shipped : Wal.HEADER_SIZE;
+      long probe = base + (long) (frames - 1) * h.frameSize();
+      byte[] fh = new byte[Wal.FRAME_HEADER_SIZE];
+      if (DbFiles.readFully(wal, ByteBuffer.wrap(fh), probe) < Wal.FRAME_HEADER_SIZE) {
+        return false;
+      }
+      return Wal.u32(fh, 8) == h.salt1() && Wal.u32(fh, 12) == h.salt2();
     } catch (IOException e) {
-      return 0;
+      return false;
     }
   }
 
