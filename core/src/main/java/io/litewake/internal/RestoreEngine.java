@@ -281,16 +281,24 @@ public final class RestoreEngine {
     try (FileChannel db = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE)) {
       Snapshot snap = plan.snapshot();
-      Future<Path> snapFile = pool.submit(() -> fetch(r, snap.key(), snap.size(), snap.createdAt(), work));
       Deque<Future<Fetched>> window = new ArrayDeque<>();
       Semaphore budget = new Semaphore(MEMORY_BUDGET);
       int next = 0;
       List<WalSegment> segs = plan.segments();
       int ahead = Math.max(2, req.parallelism() * 2);
       next = refill(pool, r, segs, next, window, ahead, budget, work);
-      Path snapPath = await(snapFile, snap.key());
       long tSnap = System.nanoTime();
-      int pageSize = applySnapshot(snap, snapPath, db);
+      int pageSize;
+      try {
+        // one pass, as it arrives: download, decompress, write (WAL segments download meanwhile)
+        pageSize = streamSnapshot(snap, r, db);
+      } catch (SourceFailed e) {
+        LOG.debug("litewake [{}]: streaming {} failed ({}); downloading it to a file instead", name, snap.key(),
+            e.getCause().toString());
+        db.truncate(0);
+        Future<Path> snapFile = pool.submit(() -> fetch(r, snap.key(), snap.size(), snap.createdAt(), work));
+        pageSize = applySnapshot(snap, await(snapFile, snap.key()), db);
+      }
       LOG.debug("litewake [{}]: snapshot {} applied in {} ms ({} of {} WAL objects downloaded meanwhile)", name,
           snap.key(), (System.nanoTime() - tSnap) / 1_000_000, window.stream().filter(Future::isDone).count(),
           segs.size());
@@ -493,10 +501,67 @@ public final class RestoreEngine {
     }
   }
 
+  /** A failure of the download itself while streaming, as opposed to damaged content. */
+  private static final class SourceFailed extends IOException {
+    SourceFailed(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** Marks failures of the underlying stream, so that they are not taken for damage. */
+  private static final class SourceStream extends java.io.FilterInputStream {
+    SourceStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw new SourceFailed(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw new SourceFailed(e);
+      }
+    }
+  }
+
+  /**
+   * Restores the snapshot from one streaming read of the object; throws {@link SourceFailed} when
+   * the download breaks off (the caller then downloads it to a file with retried ranged reads).
+   */
+  private int streamSnapshot(Snapshot s, Replica r, FileChannel db) throws IOException {
+    InputStream raw;
+    try {
+      raw = r.open(s.key());
+    } catch (NoSuchFileException e) {
+      throw new LitewakeException("cannot restore from " + r.location() + ": object " + s.key()
+          + " is missing (it was listed but cannot be read)", e);
+    } catch (IOException e) {
+      throw new SourceFailed(e);
+    }
+    return applySnapshot(s, new SourceStream(raw), db);
+  }
+
   private int applySnapshot(Snapshot s, Path file, FileChannel db) throws IOException {
+    try {
+      return applySnapshot(s, Files.newInputStream(file), db);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private int applySnapshot(Snapshot s, InputStream compressed, FileChannel db) throws IOException {
     long written = 0;
     int pageSize = 0;
-    try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(compressed, 1 << 16))) {
       byte[] buf = new byte[1 << 20];
       while (true) {
         int n = in.readNBytes(buf, 0, buf.length);
@@ -517,12 +582,17 @@ public final class RestoreEngine {
           break;
         }
       }
-    } catch (LitewakeException e) {
+    } catch (LitewakeException | SourceFailed e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof SourceFailed f) {
+          throw f; // a decoder that wrapped the download's failure
+        }
+      }
       throw damaged(s.key(), "it cannot be decompressed (" + e.getMessage() + ")", e);
     } finally {
-      Files.deleteIfExists(file);
+      compressed.close();
     }
     if (written % pageSize != 0) {
       throw damaged(s.key(), "its size " + written + " is not a multiple of the page size " + pageSize, null);

@@ -18,6 +18,13 @@ public final class CountingReplica implements Replica {
   public final AtomicInteger puts = new AtomicInteger();
   /** list calls so far. */
   public final AtomicInteger lists = new AtomicInteger();
+  /** download calls so far. */
+  public final AtomicInteger downloads = new AtomicInteger();
+  /**
+   * When non-negative, streams opened on snapshots fail with an {@link IOException} after this
+   * many bytes, as a connection reset would.
+   */
+  public volatile long breakSnapshotStreamsAfter = -1;
 
   public CountingReplica(Replica delegate) {
     this.delegate = delegate;
@@ -45,12 +52,38 @@ public final class CountingReplica implements Replica {
   @Override
   public InputStream open(String key) throws IOException {
     calls.incrementAndGet();
-    return delegate.open(key);
+    InputStream in = delegate.open(key);
+    long limit = breakSnapshotStreamsAfter;
+    if (limit < 0 || !key.contains("/snapshots/")) {
+      return in;
+    }
+    return new java.io.FilterInputStream(in) {
+      private long read;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (read >= limit) {
+          throw new IOException("connection reset (injected after " + limit + " bytes)");
+        }
+        int n = super.read(b, off, (int) Math.min(len, limit - read));
+        if (n > 0) {
+          read += n;
+        }
+        return n;
+      }
+    };
   }
 
   @Override
   public void download(StoredObject object, Path target) throws IOException {
     calls.incrementAndGet();
+    downloads.incrementAndGet();
     delegate.download(object, target);
   }
 
