@@ -101,4 +101,54 @@ class OutageTest {
       assertThat(Dbs.dump(out)).isEqualTo(Dbs.dump(app));
     }
   }
+
+  @Test
+  void twoSpoolOverflowsInOneOutageEachStartOneGenerationAndTheRestoreIsExact() throws Exception {
+    Path db = dir.resolve("twice.db");
+    Path replica = Files.createDirectories(dir.resolve("replica"));
+    URI uri = replica.toUri();
+    long limit = 256 * 1024;
+    try (Connection app = Dbs.create(db);
+        Replicator r = Replicator.of(db).to(uri).syncInterval(Duration.ofMillis(50)).spoolLimit(limit)
+            .closeTimeout(Duration.ofMillis(500)).start()) {
+      Dbs.insert(app, 1, 100, 100);
+      r.sync();
+      String first = r.generation();
+      outage(replica);
+
+      for (int i = 0; i < 40; i++) {
+        Dbs.insert(app, 2, 20, 500); // about 1.6 MB of WAL: past the limit
+        Thread.sleep(5);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (r.generation().equals(first) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      String second = r.generation();
+      assertThat(second).as("first overflow").isNotEqualTo(first);
+
+      // a little more than nothing, well under the limit: the count starts over with the new
+      // generation, so this must not overflow again
+      Dbs.insert(app, 3, 20, 500);
+      Thread.sleep(300);
+      assertThat(r.generation()).as("no second overflow under the limit").isEqualTo(second);
+
+      for (int i = 0; i < 40; i++) {
+        Dbs.insert(app, 4, 20, 500);
+        Thread.sleep(5);
+      }
+      deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (r.generation().equals(second) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(r.generation()).as("second overflow").isNotEqualTo(second);
+
+      recover(replica);
+      r.sync();
+      Path out = dir.resolve("twice-restored.db");
+      Restore.from(uri).to(out).run();
+      assertThat(Dbs.dump(out)).isEqualTo(Dbs.dump(app));
+      assertThat(Dbs.integrity(out)).isEqualTo("ok");
+    }
+  }
 }

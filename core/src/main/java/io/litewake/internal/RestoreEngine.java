@@ -540,7 +540,7 @@ public final class RestoreEngine {
   private int streamSnapshot(Snapshot s, Replica r, FileChannel db) throws IOException {
     InputStream raw;
     try {
-      raw = r.open(s.key());
+      raw = r.open(new StoredObject(s.key(), s.size(), s.createdAt()));
     } catch (NoSuchFileException e) {
       throw new LitewakeException("cannot restore from " + r.location() + ": object " + s.key()
           + " is missing (it was listed but cannot be read)", e);

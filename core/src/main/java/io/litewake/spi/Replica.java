@@ -81,6 +81,21 @@ public interface Replica extends AutoCloseable {
   InputStream open(String key) throws IOException;
 
   /**
+   * Opens a listed object for reading from its first byte, as a stream that may read ahead:
+   * Litewake restores snapshots through it, decompressing while the bytes arrive. An
+   * implementation may fetch several ranges in parallel (S3 does, with bounded memory); the
+   * default is {@link #open(String)}.
+   *
+   * @param object the object as listed, with its size
+   * @return a stream the caller closes
+   * @throws java.nio.file.NoSuchFileException if there is no such object
+   * @throws IOException if the object cannot be read
+   */
+  default InputStream open(StoredObject object) throws IOException {
+    return open(object.key());
+  }
+
+  /**
    * Copies an object to a local file, replacing the file. Implementations may fetch ranges in
    * parallel; the default copies {@link #open(String)} sequentially.
    *

@@ -496,6 +496,132 @@ public final class S3Replica implements Replica {
     return new StoredObject(key, size, head.lastModified());
   }
 
+  /** Bytes per ranged GET of a streamed read ({@link #open(StoredObject)}). */
+  static final int STREAM_RANGE = (int) (4 * MIB);
+  /** Ranged GETs a streamed read keeps in flight at most: its memory is this times the range. */
+  static final int STREAM_AHEAD = 4;
+
+  /**
+   * Streams a listed object with parallel ranged GETs read in order, a few ranges ahead (at most
+   * {@value #STREAM_AHEAD} × 4 MiB in memory), checking each range's length and that the object
+   * does not change; objects of one range or less are read with one GET.
+   */
+  @Override
+  public InputStream open(StoredObject object) throws IOException {
+    if (object == null) {
+      throw new IllegalArgumentException("object must not be null");
+    }
+    checkKey(object.key());
+    if (object.size() <= STREAM_RANGE) {
+      return open(object.key());
+    }
+    return new RangedStream(keyPrefix + object.key(), object.size());
+  }
+
+  /** An object read as consecutive ranges, fetched ahead in parallel. */
+  private final class RangedStream extends InputStream {
+    private final String full;
+    private final long size;
+    private final java.util.ArrayDeque<CompletableFuture<software.amazon.awssdk.core.ResponseBytes<GetObjectResponse>>> ahead =
+        new java.util.ArrayDeque<>();
+    private long requested;
+    private long delivered;
+    private byte[] current;
+    private int pos;
+    private String etag;
+
+    RangedStream(String full, long size) {
+      this.full = full;
+      this.size = size;
+      fill();
+    }
+
+    private void fill() {
+      int limit = Math.min(STREAM_AHEAD, downloadConcurrency);
+      while (ahead.size() < limit && requested < size) {
+        long end = Math.min(size, requested + STREAM_RANGE) - 1;
+        GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(full)
+            .range("bytes=" + requested + "-" + end);
+        applySseC(req);
+        ahead.add(plain.getObject(req.build(), AsyncResponseTransformer.toBytes()));
+        requested = end + 1;
+      }
+    }
+
+    /** Makes bytes available in {@code current}; false at the end of the object. */
+    private boolean advance() throws IOException {
+      if (current != null && pos < current.length) {
+        return true;
+      }
+      if (delivered >= size) {
+        return false;
+      }
+      if (ahead.isEmpty()) {
+        throw new IOException("read of " + where(full) + " after close");
+      }
+      software.amazon.awssdk.core.ResponseBytes<GetObjectResponse> range =
+          await(ahead.poll(), "s3:GetObject", where(full));
+      byte[] bytes = range.asByteArrayUnsafe();
+      GetObjectResponse resp = range.response();
+      long expected = Math.min(STREAM_RANGE, size - delivered);
+      String problem = null;
+      if (bytes.length != expected) {
+        problem = "range at " + delivered + " returned " + bytes.length + " bytes, expected " + expected
+            + " (does the store support Range requests?)";
+      } else if (resp.contentRange() != null && !resp.contentRange().endsWith("/" + size)) {
+        problem = "the object is no longer " + size + " bytes long (Content-Range " + resp.contentRange()
+            + "); it changed since it was listed";
+      } else if (resp.eTag() != null) {
+        if (etag == null) {
+          etag = resp.eTag();
+        } else if (!etag.equals(resp.eTag())) {
+          problem = "the object changed during the download (ETag " + resp.eTag() + " vs " + etag + ")";
+        }
+      }
+      if (problem != null) {
+        close();
+        throw new IOException("download of " + where(full) + " failed: " + problem);
+      }
+      current = bytes;
+      pos = 0;
+      delivered += bytes.length;
+      fill();
+      return true;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (!advance()) {
+        return -1;
+      }
+      return current[pos++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      if (!advance()) {
+        return -1;
+      }
+      int n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public void close() {
+      ahead.forEach(f -> f.cancel(true));
+      ahead.clear();
+      current = null;
+      requested = size;
+      delivered = size;
+    }
+  }
+
   @Override
   public InputStream open(String key) throws IOException {
     checkKey(key);

@@ -178,15 +178,17 @@ public final class S3Errors {
             t);
       }
       if (t.getMessage() != null && t.getMessage().contains("Acquire operation took longer")) {
+        // the SDK's Netty pool reports a refused connection this way now and then
         return new IOException(
-            "no connection to the S3 endpoint "
+            "cannot reach the S3 endpoint "
                 + context.endpointDescription()
-                + " could be opened in time for "
+                + " for "
                 + action
                 + " on "
                 + what
-                + ": the endpoint is unreachable, not an S3 server, or overloaded; check the"
-                + " endpoint parameter and network",
+                + ": no connection could be opened in time (the endpoint is unreachable, not an S3"
+                + " server, or overloaded); check the endpoint parameter, DNS and network;"
+                + " Litewake keeps retrying",
             t);
       }
       if (t.getMessage() != null && t.getMessage().contains("Unable to execute HTTP request")) {

@@ -59,12 +59,14 @@ class S3ErrorsTest {
   }
 
   @Test
-  void anAcquireTimeoutAloneIsReportedAsSuch() {
+  void anAcquireTimeoutAloneAlsoNamesTheUnreachableEndpoint() {
     SdkClientException last = SdkClientException.create(
         "Unable to execute HTTP request: Acquire operation took longer than the configured maximum time.");
 
     IOException e = S3Errors.translate(last, "s3:ListBucket", "s3://bucket/db/", CONTEXT);
 
-    assertThat(e).hasMessageContaining("no connection to the S3 endpoint http://127.0.0.1:1 could be opened in time");
+    assertThat(e).hasMessageContaining("cannot reach the S3 endpoint http://127.0.0.1:1")
+        .hasMessageContaining("no connection could be opened in time")
+        .hasMessageContaining("check the endpoint parameter");
   }
 }
