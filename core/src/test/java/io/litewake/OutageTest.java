@@ -36,8 +36,7 @@ class OutageTest {
     URI uri = replica.toUri();
     long limit = 256 * 1024;
     try (Connection app = Dbs.create(db)) {
-      Replicator r = Replicator.of(db).to(uri).syncInterval(Duration.ofMillis(50)).spoolLimit(limit)
-          .closeTimeout(Duration.ofMillis(500)).syncTimeout(Duration.ofSeconds(30)).start();
+      Replicator r = replicator(db, uri, limit).syncTimeout(Duration.ofSeconds(30)).start();
       Dbs.insert(app, 1, 100, 100);
       r.sync();
       String firstGen = r.generation();
@@ -55,8 +54,7 @@ class OutageTest {
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
 
       // a restart in the middle of the outage: starts, keeps spooling
-      try (Replicator again = Replicator.of(db).to(uri).syncInterval(Duration.ofMillis(50)).spoolLimit(limit)
-          .closeTimeout(Duration.ofMillis(500)).start()) {
+      try (Replicator again = replicator(db, uri, limit).start()) {
         assertThat(again.generation()).isEqualTo(firstGen);
         for (int i = 0; i < 60; i++) {
           Dbs.insert(app, 3, 20, 500); // far more WAL than the spool limit
@@ -102,29 +100,40 @@ class OutageTest {
     }
   }
 
+  private static Replicator.Builder replicator(Path db, URI uri, long spoolLimit) {
+    return Replicator.of(db).to(uri).syncInterval(Duration.ofMillis(50)).spoolLimit(spoolLimit)
+        .closeTimeout(Duration.ofMillis(500));
+  }
+
+  private static void writePastTheLimit(Connection app, int writer) throws Exception {
+    for (int i = 0; i < 40; i++) {
+      Dbs.insert(app, writer, 20, 500); // about 1.6 MB of WAL
+      Thread.sleep(5);
+    }
+  }
+
+  private static String awaitNewGeneration(Replicator r, String old) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (r.generation().equals(old) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return r.generation();
+  }
+
   @Test
   void twoSpoolOverflowsInOneOutageEachStartOneGenerationAndTheRestoreIsExact() throws Exception {
     Path db = dir.resolve("twice.db");
     Path replica = Files.createDirectories(dir.resolve("replica"));
     URI uri = replica.toUri();
     long limit = 256 * 1024;
-    try (Connection app = Dbs.create(db);
-        Replicator r = Replicator.of(db).to(uri).syncInterval(Duration.ofMillis(50)).spoolLimit(limit)
-            .closeTimeout(Duration.ofMillis(500)).start()) {
+    try (Connection app = Dbs.create(db); Replicator r = replicator(db, uri, limit).start()) {
       Dbs.insert(app, 1, 100, 100);
       r.sync();
       String first = r.generation();
       outage(replica);
 
-      for (int i = 0; i < 40; i++) {
-        Dbs.insert(app, 2, 20, 500); // about 1.6 MB of WAL: past the limit
-        Thread.sleep(5);
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (r.generation().equals(first) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      String second = r.generation();
+      writePastTheLimit(app, 2);
+      String second = awaitNewGeneration(r, first);
       assertThat(second).as("first overflow").isNotEqualTo(first);
 
       // a little more than nothing, well under the limit: the count starts over with the new
@@ -133,15 +142,8 @@ class OutageTest {
       Thread.sleep(300);
       assertThat(r.generation()).as("no second overflow under the limit").isEqualTo(second);
 
-      for (int i = 0; i < 40; i++) {
-        Dbs.insert(app, 4, 20, 500);
-        Thread.sleep(5);
-      }
-      deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (r.generation().equals(second) && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
-      assertThat(r.generation()).as("second overflow").isNotEqualTo(second);
+      writePastTheLimit(app, 4);
+      assertThat(awaitNewGeneration(r, second)).as("second overflow").isNotEqualTo(second);
 
       recover(replica);
       r.sync();

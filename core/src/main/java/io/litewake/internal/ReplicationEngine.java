@@ -532,6 +532,14 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
+  /** Reads the WAL header into {@code hb}; null if it is incomplete or not valid. */
+  private static Wal.Header readHeader(FileChannel wal, byte[] hb) throws IOException {
+    if (DbFiles.readFully(wal, ByteBuffer.wrap(hb), 0) < Wal.HEADER_SIZE) {
+      return null;
+    }
+    return Wal.parseHeader(hb);
+  }
+
   private boolean shipOnce() throws IOException {
     Object walId = DbFiles.identity(Path.of(walPath));
     if (walIdentity != null && offset > 0 && !walIdentity.equals(walId)) {
@@ -557,10 +565,7 @@ public final class ReplicationEngine implements AutoCloseable {
         return false;
       }
       byte[] hb = new byte[Wal.HEADER_SIZE];
-      if (DbFiles.readFully(wal, ByteBuffer.wrap(hb), 0) < Wal.HEADER_SIZE) {
-        return false;
-      }
-      Wal.Header h = Wal.parseHeader(hb);
+      Wal.Header h = readHeader(wal, hb);
       if (h == null) {
         return false; // being written, or not a WAL life with frames yet
       }
@@ -917,10 +922,7 @@ public final class ReplicationEngine implements AutoCloseable {
         return false;
       }
       byte[] hb = new byte[Wal.HEADER_SIZE];
-      if (DbFiles.readFully(wal, ByteBuffer.wrap(hb), 0) < Wal.HEADER_SIZE) {
-        return false;
-      }
-      Wal.Header h = Wal.parseHeader(hb);
+      Wal.Header h = readHeader(wal, hb);
       if (h == null) {
         return false;
       }

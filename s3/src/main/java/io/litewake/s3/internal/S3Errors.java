@@ -164,7 +164,9 @@ public final class S3Errors {
         || t instanceof ApiCallAttemptTimeoutException) {
       // a retried call reports the last attempt; earlier attempts are suppressed exceptions
       Throwable root = unreachable(t, new HashSet<>());
-      if (root != null) {
+      boolean acquireTimeout = t.getMessage() != null && t.getMessage().contains("Acquire operation took longer");
+      if (root != null || acquireTimeout) {
+        // the SDK's Netty pool now and then reports a refused connection as an acquire timeout
         return new IOException(
             "cannot reach the S3 endpoint "
                 + context.endpointDescription()
@@ -172,23 +174,11 @@ public final class S3Errors {
                 + action
                 + " on "
                 + what
-                + " ("
-                + root
-                + "): check the endpoint parameter, DNS and network; Litewake keeps retrying",
-            t);
-      }
-      if (t.getMessage() != null && t.getMessage().contains("Acquire operation took longer")) {
-        // the SDK's Netty pool reports a refused connection this way now and then
-        return new IOException(
-            "cannot reach the S3 endpoint "
-                + context.endpointDescription()
-                + " for "
-                + action
-                + " on "
-                + what
-                + ": no connection could be opened in time (the endpoint is unreachable, not an S3"
-                + " server, or overloaded); check the endpoint parameter, DNS and network;"
-                + " Litewake keeps retrying",
+                + (root != null
+                    ? " (" + root + ")"
+                    : ": no connection could be opened in time (the endpoint is unreachable, not an"
+                        + " S3 server, or overloaded)")
+                + "; check the endpoint parameter, DNS and network; Litewake keeps retrying",
             t);
       }
       if (t.getMessage() != null && t.getMessage().contains("Unable to execute HTTP request")) {
