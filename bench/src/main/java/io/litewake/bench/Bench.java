@@ -510,7 +510,11 @@ public final class Bench {
   }
 
   private Path newDb(String what) throws Exception {
-    Path dir = Files.createTempDirectory(work, what);
+    return createDb(Files.createTempDirectory(work, what));
+  }
+
+  /** Creates {@code dir/app.db} in WAL mode with the benchmark's table. */
+  static Path createDb(Path dir) throws Exception {
     Path db = dir.resolve("app.db");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");

@@ -60,12 +60,7 @@ public final class ReadHoldProbe {
   }
 
   private static Path fresh(Path dir, String name) throws Exception {
-    Path db = dir.resolve(name + ".db");
-    try (Connection c = Bench.open(db); Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT, v BLOB)");
-    }
-    return db;
+    return Bench.createDb(Files.createDirectories(dir.resolve(name)));
   }
 
   private static double loop(Path db, int n) throws Exception {

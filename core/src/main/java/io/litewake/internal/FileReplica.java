@@ -75,6 +75,20 @@ public final class FileReplica implements Replica {
 
   @Override
   public StoredObject put(String key, Path source) throws IOException {
+    return store(key, source, false);
+  }
+
+  @Override
+  public StoredObject putIfAbsent(String key, Path source) throws IOException {
+    return store(key, source, true);
+  }
+
+  /**
+   * Copies {@code source} to a temporary file beside the target, fsyncs it, checks its size, then
+   * publishes it: by rename (replacing), or by link(2), which fails atomically if the target
+   * exists ({@code ifAbsent}: then null is returned).
+   */
+  private StoredObject store(String key, Path source, boolean ifAbsent) throws IOException {
     Path target = resolve(key);
     Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + TMP_SUFFIX);
@@ -84,27 +98,14 @@ public final class FileReplica implements Replica {
       if (Files.size(tmp) != Files.size(source)) {
         throw new IOException("short write of " + key + " in " + location());
       }
-      Spool.move(tmp, target);
-      Spool.fsyncDir(target.getParent());
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class);
-    return new StoredObject(key, a.size(), a.lastModifiedTime().toInstant());
-  }
-
-  @Override
-  public StoredObject putIfAbsent(String key, Path source) throws IOException {
-    Path target = resolve(key);
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + TMP_SUFFIX);
-    try {
-      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
-      Spool.fsync(tmp);
-      try {
-        Files.createLink(target, tmp); // link(2) fails atomically if the target exists
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        return null;
+      if (ifAbsent) {
+        try {
+          Files.createLink(target, tmp);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          return null;
+        }
+      } else {
+        Spool.move(tmp, target);
       }
       Spool.fsyncDir(target.getParent());
     } finally {

@@ -414,15 +414,14 @@ public final class RestoreEngine {
   }
 
   /**
-   * Starts downloads: small segments until the memory budget is used up, segments that need a
+   * Starts downloads: small segments until the memory budget is used up (bounded by memory, not
+   * by count, so that they all download while the snapshot does), segments that need a
    * temporary file while fewer than {@code ahead} downloads are queued. Only
    * the apply thread calls this, and it never blocks: when the budget is exhausted it waits for
    * the segments in flight to be applied; with nothing in flight, the whole budget is free.
    */
   private static int refill(ExecutorService pool, Replica r, List<WalSegment> segs, int next,
       Deque<Future<Fetched>> window, int ahead, Semaphore budget, Path work) {
-    // small segments are bounded by the memory budget, not by count, so that they all download
-    // while the snapshot does; segments that need a temporary file stay a few per thread
     while (next < segs.size() && window.size() < MAX_WINDOW) {
       WalSegment w = segs.get(next);
       int held = (int) Math.max(1, Math.min(w.size(), Integer.MAX_VALUE));
@@ -493,8 +492,7 @@ public final class RestoreEngine {
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof NoSuchFileException) {
-        throw new LitewakeException("cannot restore from " + req.replica().location() + ": object " + key
-            + " is missing (it was listed but cannot be read)", c);
+        throw missing(key, c);
       }
       throw new LitewakeException("cannot restore from " + req.replica().location() + ": download of " + key
           + " failed: " + c.getMessage(), c);
@@ -542,8 +540,7 @@ public final class RestoreEngine {
     try {
       raw = r.open(new StoredObject(s.key(), s.size(), s.createdAt()));
     } catch (NoSuchFileException e) {
-      throw new LitewakeException("cannot restore from " + r.location() + ": object " + s.key()
-          + " is missing (it was listed but cannot be read)", e);
+      throw missing(s.key(), e);
     } catch (IOException e) {
       throw new SourceFailed(e);
     }
@@ -598,6 +595,11 @@ public final class RestoreEngine {
       throw damaged(s.key(), "its size " + written + " is not a multiple of the page size " + pageSize, null);
     }
     return pageSize;
+  }
+
+  private LitewakeException missing(String key, Throwable cause) {
+    return new LitewakeException("cannot restore from " + req.replica().location() + ": object " + key
+        + " is missing (it was listed but cannot be read)", cause);
   }
 
   private LitewakeException damaged(String key, String why, Throwable cause) {

@@ -518,6 +518,29 @@ public final class S3Replica implements Replica {
     return new RangedStream(keyPrefix + object.key(), object.size());
   }
 
+  /**
+   * What is wrong with the answer to one ranged GET, or null: it must hold the bytes asked for,
+   * of an object still {@code size} bytes long, with the ETag of the first range.
+   *
+   * @param got the bytes received (null if the store did not say)
+   * @param firstEtag the ETag of the first range answered, or null
+   */
+  private static String rangeProblem(GetObjectResponse resp, Long got, long start, long expected, long size,
+      String firstEtag) {
+    if (got == null || got != expected) {
+      return "range at " + start + " returned " + got + " bytes, expected " + expected
+          + " (does the store support Range requests?)";
+    }
+    if (resp.contentRange() != null && !resp.contentRange().endsWith("/" + size)) {
+      return "the object is no longer " + size + " bytes long (Content-Range " + resp.contentRange()
+          + "); it changed since it was listed";
+    }
+    if (resp.eTag() != null && firstEtag != null && !resp.eTag().equals(firstEtag)) {
+      return "the object changed during the download (ETag " + resp.eTag() + " vs " + firstEtag + ")";
+    }
+    return null;
+  }
+
   /** An object read as consecutive ranges, fetched ahead in parallel. */
   private final class RangedStream extends InputStream {
     private final String full;
@@ -564,20 +587,10 @@ public final class S3Replica implements Replica {
       byte[] bytes = range.asByteArrayUnsafe();
       GetObjectResponse resp = range.response();
       long expected = Math.min(STREAM_RANGE, size - delivered);
-      String problem = null;
-      if (bytes.length != expected) {
-        problem = "range at " + delivered + " returned " + bytes.length + " bytes, expected " + expected
-            + " (does the store support Range requests?)";
-      } else if (resp.contentRange() != null && !resp.contentRange().endsWith("/" + size)) {
-        problem = "the object is no longer " + size + " bytes long (Content-Range " + resp.contentRange()
-            + "); it changed since it was listed";
-      } else if (resp.eTag() != null) {
-        if (etag == null) {
-          etag = resp.eTag();
-        } else if (!etag.equals(resp.eTag())) {
-          problem = "the object changed during the download (ETag " + resp.eTag() + " vs " + etag + ")";
-        }
+      if (etag == null) {
+        etag = resp.eTag();
       }
+      String problem = rangeProblem(resp, (long) bytes.length, delivered, expected, size, etag);
       if (problem != null) {
         close();
         throw new IOException("download of " + where(full) + " failed: " + problem);
@@ -709,16 +722,8 @@ public final class S3Replica implements Replica {
             failure.compareAndSet(null, t);
             return;
           }
-          String problem = null;
-          if (resp.contentLength() == null || resp.contentLength() != expectedLength) {
-            problem = "range at " + rangeStart + " returned " + resp.contentLength() + " bytes, expected "
-                + expectedLength + " (does the store support Range requests?)";
-          } else if (resp.contentRange() != null && !resp.contentRange().endsWith("/" + size)) {
-            problem = "the object is no longer " + size + " bytes long (Content-Range "
-                + resp.contentRange() + "); it changed since it was listed";
-          } else if (resp.eTag() != null && !resp.eTag().equals(etag.updateAndGet(e -> e == null ? resp.eTag() : e))) {
-            problem = "the object changed during the download (ETag " + resp.eTag() + " vs " + etag.get() + ")";
-          }
+          String first = resp.eTag() == null ? etag.get() : etag.updateAndGet(e -> e == null ? resp.eTag() : e);
+          String problem = rangeProblem(resp, resp.contentLength(), rangeStart, expectedLength, size, first);
           if (problem != null) {
             failure.compareAndSet(null, new IOException("download of " + where(full) + " failed: " + problem));
           }
