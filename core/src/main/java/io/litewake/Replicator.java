@@ -326,7 +326,9 @@ public final class Replicator implements AutoCloseable {
 
     /**
      * WAL size, in pages, above which the replicator runs a PASSIVE checkpoint after copying
-     * (default 1000, like SQLite's auto-checkpoint).
+     * (default 1000, like SQLite's auto-checkpoint), when the WAL grew by fewer pages than this
+     * since the last pass; a faster writer's WAL is left to {@link #maxCheckpointPages(int)},
+     * so that the application's own commits never do the copying on the replicator's behalf.
      *
      * @param pages a positive page count
      * @return this builder
@@ -340,7 +342,8 @@ public final class Replicator implements AutoCloseable {
 
     /**
      * WAL size, in pages, above which the replicator briefly takes the write lock to copy, check
-     * point and truncate the WAL (default 10000).
+     * point and truncate the WAL (default 10000): at the next pass, and at most once per sync
+     * interval unless the WAL grew past four times this size.
      *
      * @param pages a positive page count, larger than {@link #minCheckpointPages(int)}
      * @return this builder

@@ -32,6 +32,7 @@ public final class ReadHoldProbe {
     System.out.println("|---|---|");
     StringBuilder none = new StringBuilder();
     StringBuilder held = new StringBuilder();
+    StringBuilder heldAbove = new StringBuilder();
     StringBuilder lw = new StringBuilder();
     StringBuilder fast = new StringBuilder();
     for (int r = 0; r < 3; r++) {
@@ -41,6 +42,14 @@ public final class ReadHoldProbe {
         s.execute("BEGIN");
         s.executeQuery("SELECT count(*) FROM t").close();
         held.append(String.format(" %,.0f", loop(h, n)));
+        s.execute("COMMIT");
+      }
+      Path a = fresh(dir, "above" + r);
+      try (Connection c = Bench.open(a); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO t (k, v) VALUES ('first', x'00')"); // the WAL has a frame now
+        s.execute("BEGIN");
+        s.executeQuery("SELECT count(*) FROM t").close();
+        heldAbove.append(String.format(" %,.0f", loop(a, n)));
         s.execute("COMMIT");
       }
       Path l = fresh(dir, "lw" + r);
@@ -54,7 +63,8 @@ public final class ReadHoldProbe {
       }
     }
     System.out.println("| no replication |" + none + " |");
-    System.out.println("| no replication, one connection holding a read transaction |" + held + " |");
+    System.out.println("| no replication, a read transaction begun on an empty WAL (read mark 0) |" + held + " |");
+    System.out.println("| no replication, a read transaction begun after one commit (read mark 1) |" + heldAbove + " |");
     System.out.println("| Litewake, defaults |" + lw + " |");
     System.out.println("| Litewake, syncInterval 100 ms |" + fast + " |");
   }

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -62,6 +63,19 @@ public final class DbFiles {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
       Object key = a.fileKey();
       return key != null ? key : path.toRealPath();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The size and modification time of the file at {@code path} as one comparable value (one
+   * stat), or null if it does not exist: a changed value means the file was written.
+   */
+  public static Object sizeAndTime(Path path) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return List.of(a.size(), a.lastModifiedTime());
     } catch (IOException e) {
       return null;
     }

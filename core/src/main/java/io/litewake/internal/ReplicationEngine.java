@@ -45,6 +45,14 @@ import org.sqlite.SQLiteOpenMode;
  * only ever seen after the previous WAL was copied in full, and the new WAL continues the
  * generation with the next index. When the hold was broken (start-up, database replaced), a
  * changed WAL starts a new generation.
+ *
+ * <p>Where the hold sits decides what the application's commits pay. It is not moved at every
+ * pass: each move lets the application's next auto-checkpoint copy the frames below it into the
+ * database inside a commit. It moves when the WAL is restarted (under the write lock, past
+ * {@code maxCheckpointPages}), for a routine PASSIVE checkpoint under a slow writer, and right
+ * after the application restarted the WAL: that restart leaves it on read mark 0, where each
+ * commit past SQLite's auto-checkpoint threshold would sort the whole WAL for a checkpoint that
+ * cannot run (measured: half the write rate).
  */
 public final class ReplicationEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("io.litewake.Replicator");
@@ -92,17 +100,26 @@ public final class ReplicationEngine implements AutoCloseable {
   private long snapIndex = -1;
   private long snapOffset = -1;
   private long lastPassiveFrames = -1;
+  /** The WAL index and shipped frame count at the last background pass. */
+  private long passIndex = -1;
+  private long passFrames;
   private int postponed;
   private long walBytesSinceSnapshot;
   private boolean generationStart;
   private Object walIdentity;
 
   private final Connection[] conns = new Connection[2];
+  /** A third connection, used only to keep the application from committing for a moment. */
+  private Connection locker;
+  /** Ends {@link #locker}'s write transaction while the ship thread checkpoints; made on use. */
+  private java.util.concurrent.ScheduledExecutorService releaser;
   private int pin = -1;
   private boolean continuous;
   private boolean shippedSinceSwap;
   private boolean pendingSnapshot;
   private Instant truncateNotBefore = Instant.EPOCH;
+  /** System.nanoTime() of the last WAL truncation, or 0 before the first. */
+  private long lastTruncateNanos;
   private int truncateFailures;
   private Object dbIdentity;
 
@@ -188,6 +205,10 @@ public final class ReplicationEngine implements AutoCloseable {
     for (int i = 0; i < 2; i++) {
       conns[i] = c.createConnection("jdbc:sqlite:" + cfg.db());
     }
+    SQLiteConfig l = new SQLiteConfig();
+    l.resetOpenMode(SQLiteOpenMode.CREATE);
+    l.setBusyTimeout(ADVANCE_LOCK_WAIT_MS);
+    locker = l.createConnection("jdbc:sqlite:" + cfg.db());
   }
 
   private void checkWalMode() throws SQLException {
@@ -450,21 +471,27 @@ public final class ReplicationEngine implements AutoCloseable {
     if (pin >= 0 && !shippedSinceSwap) {
       return; // the last ship did not complete: keep the hold that protects the unshipped frames
     }
+    if (!moveHold() && pin < 0) {
+      continuous = false;
+    }
+  }
+
+  /** Begins a read transaction on the other connection, then ends the current one. */
+  private boolean moveHold() {
     int next = pin < 0 ? 0 : 1 - pin;
     try {
       beginRead(conns[next]);
     } catch (SQLException e) {
       LOG.debug("litewake [{}]: cannot begin read transaction ({}); keeping the previous one", name, e.toString());
-      if (pin < 0) {
-        continuous = false;
-      }
-      return;
+      return false;
     }
+    notePinHeader();
     if (pin >= 0) {
       endTxn(conns[pin]);
     }
     pin = next;
     shippedSinceSwap = false;
+    return true;
   }
 
   private static void beginRead(Connection c) throws SQLException {
@@ -740,7 +767,9 @@ public final class ReplicationEngine implements AutoCloseable {
     if (stateDirty) {
       saveState();
     }
-    swapPin();
+    if (pin < 0) {
+      swapPin(); // the hold was lost (database replaced); otherwise it only moves when needed
+    }
     shipAndSnapshot();
     if (background) {
       maybeSnapshot();
@@ -768,10 +797,24 @@ public final class ReplicationEngine implements AutoCloseable {
       return;
     }
     long frames = (offset - Wal.HEADER_SIZE) / header.frameSize();
-    if (frames >= cfg.maxCheckpointPages() && !cfg.clock().instant().isBefore(truncateNotBefore)) {
+    long grown = index == passIndex ? frames - passFrames : frames;
+    passIndex = index;
+    passFrames = frames;
+    if (frames >= cfg.maxCheckpointPages() && restartDue(frames)
+        && !cfg.clock().instant().isBefore(truncateNotBefore)) {
       truncateWal();
-    } else if (frames >= cfg.minCheckpointPages() && frames != lastPassiveFrames) {
-      checkpoint(conns[1 - pin], "PASSIVE", 0);
+    } else if (frames >= cfg.minCheckpointPages() && frames != lastPassiveFrames && grown < cfg.minCheckpointPages()) {
+      // a slow writer: move the hold up to what was shipped and backfill to it. A fast writer's
+      // WAL reaches maxCheckpointPages soon; moving the hold under it would only hand the
+      // backfill to the application's next commit (its auto-checkpoint runs first)
+      if (advanceHoldAndBackfill() == frames) {
+        // the whole WAL is shipped and in the database: a hold begun now takes read mark 0 if
+        // nothing was committed meanwhile (else a mark above it, as before), and the
+        // application's next commit restarts the WAL; the hold then moves off mark 0 at once
+        // (repinAfterRestart)
+        shippedSinceSwap = true; // every frame the current hold could protect is shipped
+        swapPin();
+      }
       lastPassiveFrames = frames;
     }
   }
@@ -783,19 +826,24 @@ public final class ReplicationEngine implements AutoCloseable {
    * TRUNCATE can then only remove a WAL that is fully copied.
    */
   private void truncateWal() throws IOException {
-    int spare = 1 - pin;
-    Connection w = conns[spare];
-    Connection p = conns[pin];
     // copy and backfill what can be done without any lock, so the locked part below stays
-    // short: under load the tail keeps growing while a large copy runs, so copy until it is small
-    for (int i = 0; i < 4; i++) {
+    // short: under load the tail keeps growing while a large copy or backfill runs, so copy, move
+    // the hold up and backfill to it, and again for what was written meanwhile until that is
+    // small (each round takes a fraction of the time of the one before)
+    for (int round = 0; round < 4; round++) {
       long before = offset;
       ship();
-      if (header == null || offset - before < 256L * header.frameSize()) {
+      if (header == null) {
         break;
       }
+      long shipped = (offset - Wal.HEADER_SIZE) / header.frameSize();
+      long log = advanceHoldProtected();
+      if (offset - before < SMALL_TAIL_FRAMES * header.frameSize() && log >= 0 && log - shipped < SMALL_TAIL_FRAMES) {
+        break; // little was written meanwhile: the locked part below is short
+      }
     }
-    checkpoint(w, "PASSIVE", 0);
+    Connection w = conns[1 - pin];
+    Connection p = conns[pin];
     // wait longer each time the application's writers win the lock, up to one second
     int waitMs = (int) Math.min(1000, WRITE_LOCK_WAIT_MS * (1L << Math.min(postponed, 4)));
     try (Statement s = w.createStatement()) {
@@ -811,13 +859,14 @@ public final class ReplicationEngine implements AutoCloseable {
     postponed = 0;
     long locked = System.nanoTime();
     boolean pinned = true;
-    boolean backfilled = false;
+    long backfilled = -1;
     try {
       ship();
       endTxn(p);
-      backfilled = checkpoint(p, "PASSIVE", 0);
+      backfilled = checkpoint(p, "PASSIVE", -1);
       try {
         beginRead(p);
+        notePinHeader();
       } catch (SQLException e) {
         pinned = false;
       }
@@ -834,7 +883,12 @@ public final class ReplicationEngine implements AutoCloseable {
       swapPin();
       return;
     }
-    if (!backfilled) {
+    if (backfilled == CKPT_BUSY) {
+      // the application's auto-checkpoint was running: try again at the next pass
+      LOG.debug("litewake [{}]: WAL restart postponed, another checkpoint was running", name);
+      return;
+    }
+    if (backfilled < 0) {
       // a reader of the application keeps part of the WAL: retrying at once would only take
       // the write lock again for nothing
       truncateFailures++;
@@ -846,26 +900,130 @@ public final class ReplicationEngine implements AutoCloseable {
     }
     truncateFailures = 0;
     checkpoint(w, "TRUNCATE", 0);
+    lastTruncateNanos = System.nanoTime();
     lastPassiveFrames = -1;
   }
 
-  /** Runs a checkpoint; returns true if the whole WAL is backfilled (log == checkpointed). */
-  private boolean checkpoint(Connection c, String mode, int busyMs) {
-    busyTimeout(c, busyMs);
+  /**
+   * Whether a WAL past {@code maxCheckpointPages} is restarted now: at most once per sync interval
+   * (each restart stops the application's writers for a few milliseconds, up to tens under a
+   * fast writer), unless it passed four times that size.
+   */
+  private boolean restartDue(long frames) {
+    return lastTruncateNanos == 0 || frames >= 4L * cfg.maxCheckpointPages()
+        || System.nanoTime() - lastTruncateNanos >= cfg.syncInterval().toNanos();
+  }
+
+  /** Frames left to copy and backfill under the write lock that the restart may take at once. */
+  private static final int SMALL_TAIL_FRAMES = 256;
+
+  /**
+   * Moves the hold up to the WAL's end (if the last ship was complete) and backfills to it from
+   * the spare connection at once: the application's next commit would otherwise run the backfill
+   * in its own auto-checkpoint. Returns the WAL's frame count if it is now fully backfilled,
+   * else -1.
+   */
+  private long advanceHoldAndBackfill() {
+    swapPin();
+    return checkpoint(conns[1 - pin], "PASSIVE", -1);
+  }
+
+  /** How long a protected hold move waits for the application's write lock. */
+  private static final int ADVANCE_LOCK_WAIT_MS = 20;
+  /** How long the write lock is kept once our checkpoint was started. */
+  private static final long ADVANCE_LOCK_HOLD_US = 1000;
+
+  /**
+   * {@link #advanceHoldAndBackfill} while the application cannot commit, so that its
+   * auto-checkpoint does not get to the frames below the new hold first: a commit right after
+   * the move would copy them into the database inside the application's commit (tens of MB
+   * under a fast writer). The write lock is kept only until our checkpoint holds the checkpoint
+   * lock, about a millisecond; the copy then runs while the application writes on, and its
+   * auto-checkpoints, finding the checkpoint lock taken, skip. When the write lock is busy the
+   * move happens unprotected.
+   */
+  private long advanceHoldProtected() {
+    if (pin < 0 || !shippedSinceSwap) {
+      return advanceHoldAndBackfill(); // the hold stays: nothing new to backfill to
+    }
+    try (Statement s = locker.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      return advanceHoldAndBackfill();
+    }
+    java.util.concurrent.Future<?> release;
+    try {
+      swapPin();
+      release = releaser().schedule(() -> endTxn(locker), ADVANCE_LOCK_HOLD_US,
+          java.util.concurrent.TimeUnit.MICROSECONDS);
+    } catch (RuntimeException e) {
+      endTxn(locker);
+      throw e;
+    }
+    long r = CKPT_BUSY;
+    try {
+      // an auto-checkpoint begun after the application's last commit may still hold the
+      // checkpoint lock; it can only copy up to the previous hold and ends soon
+      while (r == CKPT_BUSY && !release.isDone()) {
+        r = checkpoint(conns[1 - pin], "PASSIVE", -1);
+      }
+    } finally {
+      try {
+        release.get();
+      } catch (java.util.concurrent.ExecutionException | InterruptedException
+          | java.util.concurrent.CancellationException e) {
+        endTxn(locker);
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    return r;
+  }
+
+  private java.util.concurrent.ScheduledExecutorService releaser() {
+    if (releaser == null) {
+      releaser = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "litewake-release-" + name);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return releaser;
+  }
+
+  /** {@link #checkpoint} result: another connection's checkpoint holds the checkpoint lock. */
+  private static final long CKPT_BUSY = -2;
+
+  /**
+   * Runs a checkpoint; returns the WAL's frame count if the whole WAL is backfilled (log ==
+   * checkpointed), {@link #CKPT_BUSY} if another checkpoint was running, else -1. A negative
+   * {@code busyMs} leaves the busy timeout as it is (a PASSIVE checkpoint never waits) and saves
+   * two statements.
+   */
+  private long checkpoint(Connection c, String mode, int busyMs) {
+    if (busyMs >= 0) {
+      busyTimeout(c, busyMs);
+    }
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
       if (rs.next()) {
         int busy = rs.getInt(1);
         int log = rs.getInt(2);
         int done = rs.getInt(3);
         LOG.debug("litewake [{}]: checkpoint {}: busy={} log={} checkpointed={}", name, mode, busy, log, done);
-        return busy == 0 && log == done;
+        if (busy != 0 && log < 0) {
+          return CKPT_BUSY;
+        }
+        return busy == 0 && log == done ? log : -1;
       }
-      return false;
+      return -1;
     } catch (SQLException e) {
       LOG.debug("litewake [{}]: checkpoint {} failed: {}", name, mode, e.toString());
-      return false;
+      return -1;
     } finally {
-      busyTimeout(c, READ_BUSY_TIMEOUT_MS);
+      if (busyMs >= 0) {
+        busyTimeout(c, READ_BUSY_TIMEOUT_MS);
+      }
     }
   }
 
@@ -878,19 +1036,23 @@ public final class ReplicationEngine implements AutoCloseable {
   }
 
   /**
-   * How often the ship thread looks at the WAL's size between passes: a stat, no read, no lock.
+   * How often the ship thread looks at the WAL between passes: a stat, and two small reads only
+   * when the WAL changed since the last look; no lock.
    */
-  private static final long WAL_POLL_MS = 100;
+  private static final long WAL_POLL_MS = 10;
 
   /**
    * Sleeps until the next pass is due: after the sync interval, or earlier once the application
    * has appended half of {@code maxCheckpointPages} frames to the WAL since the last pass, so
-   * that a fast writer's WAL is restarted at that size instead of growing for a whole interval
-   * (SQLite writes slow down as the WAL grows). Returns false if interrupted.
+   * that a fast writer's WAL is restarted at that size instead of growing for a whole interval.
+   * Moves the hold off read mark 0 as soon as the application restarted the WAL (see
+   * {@link #repinAfterRestart}). Returns false if interrupted.
    */
   private boolean awaitNextPass(long intervalMs) {
     long due = System.nanoTime() + intervalMs * 1_000_000;
     int frames = Math.max(1, cfg.maxCheckpointPages() / 2);
+    Path wal = Path.of(walPath);
+    Object seen = null;
     while (true) {
       long leftMs = (due - System.nanoTime()) / 1_000_000;
       if (leftMs <= 0) {
@@ -904,37 +1066,101 @@ public final class ReplicationEngine implements AutoCloseable {
       if (closed) {
         return true;
       }
-      if (walHasFramesBeyond(shippedOffset, shippedHeader, frames)) {
+      Object now = DbFiles.sizeAndTime(wal);
+      if (now == null || now.equals(seen)) {
+        continue; // no WAL, or not written since the last look
+      }
+      seen = now;
+      WalLook look = lookAtWal(shippedOffset, shippedHeader, frames);
+      if (look == WalLook.RESTARTED) {
+        repinAfterRestart();
+      } else if (look == WalLook.GROWN) {
         LOG.debug("litewake [{}]: WAL grew by {} frames since the last pass; shipping early", name, frames);
         return true;
       }
     }
   }
 
+  /** What a look at the WAL between passes found. */
+  private enum WalLook { UNCHANGED, RESTARTED, GROWN }
+
   /**
-   * Whether the WAL holds at least {@code frames} frames of its current life past the shipped
-   * position: two small reads (the WAL header and one frame header), no lock. A frame belongs to
-   * the current life when its salts equal the header's; frames left from before a restart do not.
+   * Whether the WAL was restarted since the last pass (a new header with at least one frame of
+   * its life), or holds at least {@code frames} frames of its current life past the shipped
+   * position: two small reads (the WAL header and one frame header). A frame belongs to the
+   * current life when its salts equal the header's; frames left from before a restart do not.
    */
-  private boolean walHasFramesBeyond(long shipped, byte[] shippedWalHeader, int frames) {
+  private WalLook lookAtWal(long shipped, byte[] shippedWalHeader, int frames) {
     try (FileChannel wal = openWal()) {
       if (wal == null) {
-        return false;
+        return WalLook.UNCHANGED;
       }
       byte[] hb = new byte[Wal.HEADER_SIZE];
       Wal.Header h = readHeader(wal, hb);
       if (h == null) {
-        return false;
+        return WalLook.UNCHANGED;
       }
-      long base = shipped > 0 && java.util.Arrays.equals(hb, shippedWalHeader) ? shipped : Wal.HEADER_SIZE;
-      long probe = base + (long) (frames - 1) * h.frameSize();
-      byte[] fh = new byte[Wal.FRAME_HEADER_SIZE];
-      if (DbFiles.readFully(wal, ByteBuffer.wrap(fh), probe) < Wal.FRAME_HEADER_SIZE) {
-        return false;
+      byte[] held = pinHeader;
+      if (held != null && !java.util.Arrays.equals(hb, held) && frameOfLife(wal, h, Wal.HEADER_SIZE)) {
+        return WalLook.RESTARTED;
       }
-      return Wal.u32(fh, 8) == h.salt1() && Wal.u32(fh, 12) == h.salt2();
+      boolean restarted = !java.util.Arrays.equals(hb, shippedWalHeader);
+      long base = shipped > 0 && !restarted ? shipped : Wal.HEADER_SIZE;
+      return frameOfLife(wal, h, base + (long) (frames - 1) * h.frameSize()) ? WalLook.GROWN : WalLook.UNCHANGED;
     } catch (IOException e) {
+      return WalLook.UNCHANGED;
+    }
+  }
+
+  private static boolean frameOfLife(FileChannel wal, Wal.Header h, long at) throws IOException {
+    byte[] fh = new byte[Wal.FRAME_HEADER_SIZE];
+    if (DbFiles.readFully(wal, ByteBuffer.wrap(fh), at) < Wal.FRAME_HEADER_SIZE) {
       return false;
+    }
+    return Wal.u32(fh, 8) == h.salt1() && Wal.u32(fh, 12) == h.salt2();
+  }
+
+  /**
+   * The WAL header read right after the hold began (empty if there was no WAL header), or null if
+   * it could not be read: a different header later means the WAL was restarted under the hold.
+   */
+  private volatile byte[] pinHeader;
+
+  /** Records the WAL header as it is right after a new hold began. */
+  private void notePinHeader() {
+    try {
+      pinHeader = readWalHeader();
+    } catch (IOException e) {
+      pinHeader = null;
+    }
+  }
+
+  /**
+   * Moves the hold to a new read transaction right after the application restarted (or began
+   * to rewrite a truncated) WAL. A restart can only happen under a hold that sits on read mark 0,
+   * and such a hold blocks every backfill: each commit of the application past its
+   * auto-checkpoint threshold would then sort the whole WAL for a checkpoint that cannot run,
+   * halving its write rate. A new read transaction begun now takes a mark above 0 (the new
+   * frames are not backfilled), which lets the application's checkpoints finish at once and
+   * still keeps every frame in place until shipped. Moving off a mark-0 hold is always safe: no
+   * frame could be backfilled under it, so nothing that it protected can be lost.
+   */
+  private synchronized void repinAfterRestart() {
+    if (closed || pin < 0) {
+      return;
+    }
+    byte[] held = pinHeader;
+    byte[] hb;
+    try {
+      hb = readWalHeader();
+    } catch (IOException e) {
+      return;
+    }
+    if (held == null || java.util.Arrays.equals(hb, held)) {
+      return; // a pass ran in the meantime and moved the hold itself
+    }
+    if (moveHold()) {
+      LOG.debug("litewake [{}]: WAL restarted by the application; read transaction moved off read mark 0", name);
     }
   }
 
@@ -1258,6 +1484,9 @@ public final class ReplicationEngine implements AutoCloseable {
       }
       // release the application's write lock before waiting for the store
       closeConnections();
+      if (releaser != null) {
+        releaser.shutdownNow();
+      }
       if (shippedAll) {
         recordCleanClose();
       }
@@ -1353,6 +1582,14 @@ public final class ReplicationEngine implements AutoCloseable {
    * checkpoint that a last connection runs when it closes.
    */
   private void closeConnections() {
+    if (locker != null) {
+      try {
+        locker.close(); // never inside a transaction here: see advanceHoldProtected
+      } catch (SQLException e) {
+        LOG.debug("litewake [{}]: closing connection: {}", name, e.toString());
+      }
+      locker = null;
+    }
     int[] order = writer == 0 ? new int[] {1, 0} : new int[] {0, 1};
     for (int i : order) {
       if (conns[i] != null) {
