@@ -341,9 +341,11 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * WAL size, in pages, above which the replicator briefly takes the write lock to copy, check
-     * point and truncate the WAL (default 10000): at the next pass, and at most once per sync
-     * interval unless the WAL grew past four times this size.
+     * WAL size, in pages, above which the replicator briefly takes the write lock to copy and
+     * check point the WAL, so that the application's next commit restarts it from the start
+     * (default 10000): at the next pass, and at most once per sync interval unless the WAL grew
+     * past four times this size. A WAL file left larger than this by a burst of writes is
+     * truncated once the writer pauses.
      *
      * @param pages a positive page count, larger than {@link #minCheckpointPages(int)}
      * @return this builder

@@ -34,12 +34,18 @@ class WalHoldTest {
       for (int i = 0; i < 60; i++) {
         Dbs.insert(app, 1, 1, 100); // one frame each: the early pass restarts the WAL past 40
       }
+      // the early pass copies and backfills the whole WAL under the write lock and leaves its
+      // hold on read mark 0; the application's next commit then restarts the WAL in place
+      // (new salts, same file)
+      byte[] before = walSalts(wal);
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (Files.size(wal) > 0) {
-        assertThat(System.nanoTime()).as("WAL truncated by the replicator").isLessThan(deadline);
-        Thread.sleep(10);
+      while (java.util.Arrays.equals(walSalts(wal), before)) {
+        assertThat(System.nanoTime()).as("WAL restarted by the application").isLessThan(deadline);
+        Thread.sleep(50);
+        Dbs.insert(app, 3, 1, 100);
       }
-      // the hold that allowed the truncation sits on read mark 0; the application now writes
+      assertThat(Files.size(wal)).as("restarted in place, not truncated").isGreaterThan(40L * 4096);
+      // the hold that allowed the restart sat on read mark 0; the application writes on
       Dbs.insert(app, 2, 1, 100);
       long[] ck = {0, 0};
       deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -71,6 +77,43 @@ class WalHoldTest {
       assertThat(ck[0]).isGreaterThanOrEqualTo(100);
       assertThat(ck[1]).as("frames below the replicator's hold (log %d)", ck[0]).isLessThan(ck[0] / 2);
       assertRestores(uri, app);
+    }
+  }
+
+  @Test
+  void walFileLeftLargeByABurstIsTruncatedOnceTheWriterPauses() throws Exception {
+    Path db = dir.resolve("burst.db");
+    URI uri = Files.createDirectories(dir.resolve("replica")).toUri();
+    Path wal = Path.of(db + "-wal");
+    try (Connection app = Dbs.create(db);
+        Replicator r = Replicator.of(db).to(uri).syncInterval(Duration.ofMillis(50))
+            .minCheckpointPages(10).maxCheckpointPages(40).start()) {
+      for (int i = 0; i < 400; i++) {
+        Dbs.insert(app, 1, 1, 100); // one frame each, faster than the replicator's passes
+      }
+      r.sync();
+      long peak = Files.size(wal);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (Files.size(wal) > 40L * (4096 + 24) + 32) {
+        assertThat(System.nanoTime()).as("idle WAL of %d bytes (peak %d) truncated", Files.size(wal), peak)
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      Dbs.insert(app, 2, 5, 100); // the truncated WAL starts a new life: the generation goes on
+      r.sync();
+      assertRestores(uri, app);
+      assertThat(Restore.from(uri).list().generations()).hasSize(1);
+    }
+  }
+
+  /** The two salts of the WAL header (bytes 16 to 23), or an empty array without a header. */
+  private static byte[] walSalts(Path wal) throws Exception {
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(wal)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+      while (b.hasRemaining() && ch.read(b, 16 + b.position()) > 0) {
+        // read on
+      }
+      return b.hasRemaining() ? new byte[0] : b.array();
     }
   }
 

@@ -117,10 +117,13 @@ public final class ReplicationEngine implements AutoCloseable {
   private boolean continuous;
   private boolean shippedSinceSwap;
   private boolean pendingSnapshot;
-  private Instant truncateNotBefore = Instant.EPOCH;
-  /** System.nanoTime() of the last WAL truncation, or 0 before the first. */
-  private long lastTruncateNanos;
-  private int truncateFailures;
+  private Instant restartNotBefore = Instant.EPOCH;
+  /** System.nanoTime() of the last WAL restart by {@link #restartWal}, or 0 before the first. */
+  private long lastRestartNanos;
+  /** WAL index and frame count that {@link #restartWal} left ready for a restart, else -1. */
+  private long restartedIndex = -1;
+  private long restartedFrames = -1;
+  private int restartFailures;
   private Object dbIdentity;
 
   private volatile boolean closed;
@@ -130,6 +133,13 @@ public final class ReplicationEngine implements AutoCloseable {
   /** Spool entries up to this sequence number are accounted for by the saved state. */
   private volatile long durableSeq;
   private boolean stateDirty;
+  /**
+   * While true, spooled segments are neither fsynced nor recorded in the state: set only for
+   * the copy made under the application's write lock, whose fsyncs would stop its writers.
+   */
+  private boolean deferDurability;
+  /** Entries spooled while {@link #deferDurability}, fsynced by the next {@link #saveState}. */
+  private final List<Spool.Entry> notDurable = new ArrayList<>();
   private volatile Throwable lastUploadError;
   private volatile Instant retentionDueAt = Instant.EPOCH;
   private Thread shipper;
@@ -421,6 +431,10 @@ public final class ReplicationEngine implements AutoCloseable {
   private void saveState() throws IOException {
     long seq = spool.lastSeq();
     stateDirty = true; // until saved: retried at the next pass (a full disk, say)
+    if (!notDurable.isEmpty()) {
+      spool.makeDurable(notDurable); // the objects before the state that records them
+      notDurable.clear();
+    }
     spool.saveState(stateProperties());
     stateDirty = false;
     durableSeq = seq; // the uploader may now send everything up to here
@@ -645,7 +659,10 @@ public final class ReplicationEngine implements AutoCloseable {
     }
     Path tmp = seg.file;
     String key = new io.litewake.WalSegment(generation, index, keyOffset, cfg.compression(), 0, Instant.EPOCH).key();
-    Spool.Entry added = spool.add(key, tmp);
+    Spool.Entry added = spool.add(key, tmp, !deferDurability);
+    if (deferDurability) {
+      notDurable.add(added);
+    }
     if (generationStart) {
       generationStart = false; // the WAL as it was at the snapshot: part of the baseline
     } else {
@@ -658,7 +675,11 @@ public final class ReplicationEngine implements AutoCloseable {
     offset = s.end();
     ck1 = s.ck1();
     ck2 = s.ck2();
-    saveState();
+    if (deferDurability) {
+      stateDirty = true; // saved right after the write lock is released
+    } else {
+      saveState();
+    }
     LOG.debug("litewake [{}]: spooled {} ({} bytes of WAL)", name, key, s.end() - keyOffset);
     synchronized (uploadMonitor) {
       uploadMonitor.notifyAll();
@@ -800,32 +821,75 @@ public final class ReplicationEngine implements AutoCloseable {
     long grown = index == passIndex ? frames - passFrames : frames;
     passIndex = index;
     passFrames = frames;
-    if (frames >= cfg.maxCheckpointPages() && restartDue(frames)
-        && !cfg.clock().instant().isBefore(truncateNotBefore)) {
-      truncateWal();
+    boolean awaitingRestart = index == restartedIndex && frames == restartedFrames;
+    if (frames >= cfg.maxCheckpointPages() && !awaitingRestart && restartDue(frames)
+        && !cfg.clock().instant().isBefore(restartNotBefore)) {
+      restartWal();
     } else if (frames >= cfg.minCheckpointPages() && frames != lastPassiveFrames && grown < cfg.minCheckpointPages()) {
       // a slow writer: move the hold up to what was shipped and backfill to it. A fast writer's
       // WAL reaches maxCheckpointPages soon; moving the hold under it would only hand the
       // backfill to the application's next commit (its auto-checkpoint runs first)
-      if (advanceHoldAndBackfill() == frames) {
-        // the whole WAL is shipped and in the database: a hold begun now takes read mark 0 if
-        // nothing was committed meanwhile (else a mark above it, as before), and the
-        // application's next commit restarts the WAL; the hold then moves off mark 0 at once
-        // (repinAfterRestart)
-        shippedSinceSwap = true; // every frame the current hold could protect is shipped
-        swapPin();
-      }
+      releaseIfBackfilled(frames);
       lastPassiveFrames = frames;
+    } else if (grown == 0) {
+      shrinkIdleWal(frames);
+    }
+  }
+
+  /**
+   * Backfills to what was shipped; if that is the whole WAL, moves the hold to a new read
+   * transaction, which takes read mark 0 if nothing was committed meanwhile (else a mark above
+   * it, as before): the application's next commit then restarts the WAL, and the hold moves off
+   * mark 0 at once ({@link #repinAfterRestart}). Returns true if the whole WAL was backfilled.
+   */
+  private boolean releaseIfBackfilled(long frames) {
+    if (advanceHoldAndBackfill() != frames) {
+      return false;
+    }
+    shippedSinceSwap = true; // every frame the current hold could protect is shipped
+    swapPin();
+    return true;
+  }
+
+  /** WAL file size at the last idle TRUNCATE attempt (not tried again for the same size). */
+  private long idleTruncateSize = -1;
+
+  /**
+   * Truncates a WAL file that a burst of writes left large, once the application is idle: WAL
+   * restarts reuse the file in place (as SQLite does), so its size on disk stays at the largest
+   * the WAL reached since. TRUNCATE cannot remove an unshipped frame: it runs only when the
+   * whole WAL is shipped and backfilled, under a hold on read mark 0 that blocks the backfill of
+   * anything committed since, so a commit that slips in makes it fail (busy) instead.
+   */
+  private void shrinkIdleWal(long frames) throws IOException {
+    long size;
+    try {
+      size = Files.size(Path.of(walPath));
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (size <= (long) cfg.maxCheckpointPages() * header.frameSize() + Wal.HEADER_SIZE || size == idleTruncateSize) {
+      return;
+    }
+    idleTruncateSize = size;
+    if (releaseIfBackfilled(frames)) {
+      checkpoint(conns[1 - pin], "TRUNCATE", 0);
+      LOG.debug("litewake [{}]: idle WAL of {} bytes truncated", name, size);
+      lastPassiveFrames = -1;
     }
   }
 
   /**
    * Restarts a large WAL without losing frames: with the write lock held by our spare
    * connection nothing can commit, so everything is shipped, then checkpointed, then the hold is
-   * moved to a read mark 0 (which blocks any further backfill) before the lock is released;
-   * TRUNCATE can then only remove a WAL that is fully copied.
+   * moved to a read mark 0 (which blocks any further backfill) before the lock is released. The
+   * application's next commit then restarts the WAL in place, from its start: only a WAL that
+   * is fully copied can be restarted. It is not truncated here: a TRUNCATE stops the
+   * application's writers while the file's pages are freed and synced (25-60 ms for a fast
+   * writer's 100-200 MB WAL), and the next frames would allocate them again;
+   * {@link #shrinkIdleWal} truncates it once the writer pauses.
    */
-  private void truncateWal() throws IOException {
+  private void restartWal() throws IOException {
     // copy and backfill what can be done without any lock, so the locked part below stays
     // short: under load the tail keeps growing while a large copy or backfill runs, so copy, move
     // the hold up and backfill to it, and again for what was written meanwhile until that is
@@ -861,7 +925,16 @@ public final class ReplicationEngine implements AutoCloseable {
     boolean pinned = true;
     long backfilled = -1;
     try {
-      ship();
+      // the tail is copied into the spool without its fsyncs (tens of milliseconds that would
+      // stop the application's writers); they follow right after the lock is released. A crash
+      // before them drops the unrecorded tail at the next start, and the WAL, restarted by
+      // then, can no longer prove continuity: a new generation, never a gap
+      deferDurability = true;
+      try {
+        ship();
+      } finally {
+        deferDurability = false;
+      }
       endTxn(p);
       backfilled = checkpoint(p, "PASSIVE", -1);
       try {
@@ -875,6 +948,9 @@ public final class ReplicationEngine implements AutoCloseable {
       busyTimeout(w, READ_BUSY_TIMEOUT_MS);
       LOG.debug("litewake [{}]: write lock held {} ms to restart the WAL", name,
           (System.nanoTime() - locked) / 1_000_000);
+    }
+    if (stateDirty) {
+      saveState(); // makes the tail copied under the lock durable, then records it
     }
     if (!pinned) {
       // the write transaction's read snapshot was the only hold left: take it up again
@@ -891,16 +967,18 @@ public final class ReplicationEngine implements AutoCloseable {
     if (backfilled < 0) {
       // a reader of the application keeps part of the WAL: retrying at once would only take
       // the write lock again for nothing
-      truncateFailures++;
-      truncateNotBefore = cfg.clock().instant().plus(
-          cfg.syncInterval().multipliedBy(1L << Math.min(truncateFailures, 6)));
+      restartFailures++;
+      restartNotBefore = cfg.clock().instant().plus(
+          cfg.syncInterval().multipliedBy(1L << Math.min(restartFailures, 6)));
       LOG.debug("litewake [{}]: WAL not fully checkpointed (readers); next restart attempt after {}", name,
-          truncateNotBefore);
+          restartNotBefore);
       return;
     }
-    truncateFailures = 0;
-    checkpoint(w, "TRUNCATE", 0);
-    lastTruncateNanos = System.nanoTime();
+    restartFailures = 0;
+    lastRestartNanos = System.nanoTime();
+    // the application's next commit restarts this WAL; until then there is nothing to redo
+    restartedIndex = index;
+    restartedFrames = (offset - Wal.HEADER_SIZE) / header.frameSize();
     lastPassiveFrames = -1;
   }
 
@@ -910,8 +988,8 @@ public final class ReplicationEngine implements AutoCloseable {
    * fast writer), unless it passed four times that size.
    */
   private boolean restartDue(long frames) {
-    return lastTruncateNanos == 0 || frames >= 4L * cfg.maxCheckpointPages()
-        || System.nanoTime() - lastTruncateNanos >= cfg.syncInterval().toNanos();
+    return lastRestartNanos == 0 || frames >= 4L * cfg.maxCheckpointPages()
+        || System.nanoTime() - lastRestartNanos >= cfg.syncInterval().toNanos();
   }
 
   /** Frames left to copy and backfill under the write lock that the restart may take at once. */
@@ -951,34 +1029,58 @@ public final class ReplicationEngine implements AutoCloseable {
     } catch (SQLException e) {
       return advanceHoldAndBackfill();
     }
+    // whoever flips this ends the write transaction: the releaser after the hold time, or this
+    // thread once its checkpoint is over, whichever comes first (never both: one connection)
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.Future<?> release;
     try {
       swapPin();
-      release = releaser().schedule(() -> endTxn(locker), ADVANCE_LOCK_HOLD_US,
-          java.util.concurrent.TimeUnit.MICROSECONDS);
+      release = releaser().schedule(() -> {
+        if (ended.compareAndSet(false, true)) {
+          endTxn(locker);
+        }
+      }, ADVANCE_LOCK_HOLD_US, java.util.concurrent.TimeUnit.MICROSECONDS);
     } catch (RuntimeException e) {
       endTxn(locker);
       throw e;
     }
     long r = CKPT_BUSY;
+    long giveUp = System.nanoTime() + ADVANCE_LOCK_HOLD_US * 1000;
     try {
       // an auto-checkpoint begun after the application's last commit may still hold the
-      // checkpoint lock; it can only copy up to the previous hold and ends soon
-      while (r == CKPT_BUSY && !release.isDone()) {
+      // checkpoint lock; it can only copy up to the previous hold. Wait for it no longer than
+      // the lock is meant to be held: the releaser may be scheduled late on a busy machine
+      while (r == CKPT_BUSY && !ended.get() && System.nanoTime() < giveUp) {
         r = checkpoint(conns[1 - pin], "PASSIVE", -1);
       }
     } finally {
-      try {
-        release.get();
-      } catch (java.util.concurrent.ExecutionException | InterruptedException
-          | java.util.concurrent.CancellationException e) {
+      if (ended.compareAndSet(false, true)) {
+        release.cancel(false); // runs to nothing if it already started
         endTxn(locker);
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
+      } else {
+        awaitRelease(release); // the releaser ended it, or is ending it right now
       }
     }
     return r;
+  }
+
+  /** Waits for the releaser's end of the write transaction, even when interrupted. */
+  private void awaitRelease(java.util.concurrent.Future<?> release) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        release.get();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+        endTxn(locker); // it failed (or was shut down) before ending it: end it here
+        break;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private java.util.concurrent.ScheduledExecutorService releaser() {

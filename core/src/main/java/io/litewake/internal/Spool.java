@@ -109,12 +109,36 @@ public final class Spool {
    * @return the entry's sequence number
    */
   public Entry add(String key, Path tempFile) throws IOException {
-    fsync(tempFile);
+    return add(key, tempFile, true);
+  }
+
+  /**
+   * Adds a complete temporary file under {@code key}; with {@code durable} false it is not
+   * fsynced yet: {@link #makeDurable} must be called before anything counts on it.
+   */
+  public Entry add(String key, Path tempFile, boolean durable) throws IOException {
+    if (durable) {
+      fsync(tempFile);
+    }
     long n = seq.incrementAndGet();
     Path target = queue.resolve(String.format("%016d", n) + "~" + key.replace('/', '~'));
     move(tempFile, target);
-    fsyncDir(queue);
+    if (durable) {
+      fsyncDir(queue);
+    }
     return new Entry(n, key, target, Files.size(target));
+  }
+
+  /** fsyncs entries added with {@code durable} false, and the queue; removed ones are skipped. */
+  public void makeDurable(List<Entry> entries) throws IOException {
+    for (Entry e : entries) {
+      try {
+        fsync(e.file());
+      } catch (NoSuchFileException gone) {
+        // dropped meanwhile (spool limit): nothing to keep
+      }
+    }
+    fsyncDir(queue);
   }
 
   /** Makes the next sequence number larger than {@code seen} (numbers stay monotonic across runs). */
