@@ -217,11 +217,12 @@ public final class Restore {
     Checks.requireState(!(overwrite && ifDatabaseMissing), "overwrite() and ifDatabaseMissing() contradict each other; choose one");
     Checks.requireState(index == null || generation != null, "index(" + index + ") needs generation(id): WAL indexes are per generation");
     Checks.requireState(at == null || index == null, "at(" + at + ") and index(" + index + ") both pick the end point; choose one");
+    long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
     Replica r = open("cannot restore " + target + " from ");
     try {
       RestoreEngine.Outcome o = new RestoreEngine(new RestoreEngine.Request(r, target, at, generation, index,
           ifDatabaseMissing, ifReplicaExists, overwrite, parallelism == null ? 16 : parallelism,
-          integrityCheck == null || integrityCheck)).run();
+          integrityCheck == null || integrityCheck, started)).run();
       return new RestoreResult(target, o.restored(), o.skipReason(), o.generation(), o.snapshotIndex(), o.index(),
           o.offset(), o.pointInTime(), o.databaseBytes(), o.objects(), o.downloadedBytes(), o.elapsed());
     } catch (IOException e) {

@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param databaseBytes the size of the restored file
  * @param objects how many objects were read
  * @param downloadedBytes how many (compressed) bytes were read
- * @param elapsed how long the restore took
+ * @param elapsed how long the restore took, from the call of {@link Restore#run()} (opening the
+ *     replica included) to the database in place
  */
 public record RestoreResult(
     Path database,

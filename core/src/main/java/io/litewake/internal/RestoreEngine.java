@@ -60,7 +60,8 @@ public final class RestoreEngine {
       boolean ifReplicaExists,
       boolean overwrite,
       int parallelism,
-      boolean integrityCheck) {}
+      boolean integrityCheck,
+      long startNanos) {}
 
   /** What happened. */
   public record Outcome(
@@ -109,7 +110,7 @@ public final class RestoreEngine {
 
   /** Runs the restore. */
   public Outcome run() throws IOException {
-    long t0 = System.nanoTime();
+    long t0 = req.startNanos();
     Path target = req.target().toAbsolutePath();
     if (Files.exists(target)) {
       if (req.ifDatabaseMissing()) {

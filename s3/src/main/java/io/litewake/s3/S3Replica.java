@@ -42,6 +42,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.DelegatingS3AsyncClient;
@@ -106,6 +107,8 @@ public final class S3Replica implements Replica {
   /** {@link #client} without the multipart wrapper: GETs by part number are not portable. */
   private final S3AsyncClient plain;
   private final boolean ownsClient;
+  /** The Netty event loops of a client built here (shut down by close()), or null. */
+  private final SdkEventLoopGroup eventLoops;
   private final S3TransferManager transferManager;
   private final IntegrityInterceptor integrity;
   private final String bucket;
@@ -145,6 +148,7 @@ public final class S3Replica implements Replica {
     if (b.asyncClient != null) {
       this.client = b.asyncClient;
       this.ownsClient = false;
+      this.eventLoops = null;
       this.integrity = null;
       this.errorContext = new ErrorContext(bucket, location, "the S3 client given to the builder",
           "the region of the S3 client given to the builder", "the credentials of the given S3 client");
@@ -156,6 +160,16 @@ public final class S3Replica implements Replica {
       AwsCredentialsProvider credentials =
           b.credentials != null ? b.credentials : DefaultCredentialsProvider.builder().build();
       int maxAttempts = b.maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : b.maxAttempts;
+      // our own event loops: the client would close its own with Netty's two-second quiet
+      // period, and a restore on boot would wait for it in close()
+      java.util.concurrent.atomic.AtomicInteger ioThreads = new java.util.concurrent.atomic.AtomicInteger();
+      this.eventLoops = SdkEventLoopGroup.builder()
+          .threadFactory(r -> {
+            Thread t = new Thread(r, "litewake-s3-io-" + ioThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          })
+          .build();
       S3AsyncClientBuilder cb =
           S3AsyncClient.builder()
               .multipartEnabled(true)
@@ -167,6 +181,7 @@ public final class S3Replica implements Replica {
                       .build())
               .httpClientBuilder(
                   NettyNioAsyncHttpClient.builder()
+                      .eventLoopGroup(eventLoops)
                       .maxConcurrency(Math.max(uploadConcurrency, downloadConcurrency) + 8)
                       .connectionTimeout(Duration.ofSeconds(10))
                       .readTimeout(Duration.ofSeconds(60))
@@ -811,6 +826,11 @@ public final class S3Replica implements Replica {
       } catch (RuntimeException e) {
         LOG.warn("{}: closing the S3 client failed", location, e);
       }
+    }
+    if (eventLoops != null) {
+      // Netty's graceful shutdown (the channels' last callbacks still run in its quiet period),
+      // but not waited for, unlike the client's own: the (daemon) threads end on their own
+      eventLoops.eventLoopGroup().shutdownGracefully();
     }
   }
 
