@@ -59,8 +59,8 @@ public final class Bench {
     jfr = Arrays.asList(args).contains("--jfr");
     int o = Arrays.asList(args).indexOf("--only");
     only = o >= 0 && o + 1 < args.length ? args[o + 1] : null;
-    opt.put("rows", quick ? 10000 : 50000);
-    opt.put("runs", quick ? 1 : 3);
+    opt.put("rows", quick ? 10000 : 100000);
+    opt.put("runs", quick ? 1 : 5);
     opt.put("paced", quick ? 1000 : 5000);
     opt.put("idle-s", quick ? 10 : 60);
     opt.put("lag", quick ? 8 : 40);

@@ -556,15 +556,90 @@ public final class S3Replica implements Replica {
     return null;
   }
 
-  /** An object read as consecutive ranges, fetched ahead in parallel. */
+  /**
+   * One ranged GET answered into a given array (a buffer of the stream, reused range after
+   * range): no growing copies, no 4 MiB garbage per range. A retry starts again at its start.
+   */
+  private static final class IntoArray
+      implements AsyncResponseTransformer<GetObjectResponse, IntoArray> {
+    final byte[] buffer;
+    volatile int length;
+    volatile GetObjectResponse response;
+    private volatile CompletableFuture<IntoArray> done;
+
+    IntoArray(byte[] buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public CompletableFuture<IntoArray> prepare() {
+      length = 0;
+      done = new CompletableFuture<>();
+      return done;
+    }
+
+    @Override
+    public void onResponse(GetObjectResponse r) {
+      response = r;
+    }
+
+    @Override
+    public void onStream(software.amazon.awssdk.core.async.SdkPublisher<java.nio.ByteBuffer> publisher) {
+      CompletableFuture<IntoArray> f = done;
+      publisher.subscribe(new org.reactivestreams.Subscriber<java.nio.ByteBuffer>() {
+        private org.reactivestreams.Subscription subscription;
+
+        @Override
+        public void onSubscribe(org.reactivestreams.Subscription s) {
+          subscription = s;
+          s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(java.nio.ByteBuffer b) {
+          int n = b.remaining();
+          if (n > buffer.length - length) {
+            subscription.cancel();
+            f.completeExceptionally(new IOException("range answered with more than the " + buffer.length
+                + " bytes asked for (does the store support Range requests?)"));
+            return;
+          }
+          b.get(buffer, length, n);
+          length += n;
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          f.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+          f.complete(IntoArray.this);
+        }
+      });
+    }
+
+    @Override
+    public void exceptionOccurred(Throwable error) {
+      CompletableFuture<IntoArray> f = done;
+      if (f != null) {
+        f.completeExceptionally(error);
+      }
+    }
+  }
+
+  /** An object read as consecutive ranges, fetched ahead in parallel into reused buffers. */
   private final class RangedStream extends InputStream {
     private final String full;
     private final long size;
-    private final java.util.ArrayDeque<CompletableFuture<software.amazon.awssdk.core.ResponseBytes<GetObjectResponse>>> ahead =
-        new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<CompletableFuture<IntoArray>> ahead = new java.util.ArrayDeque<>();
+    /** Buffers no request writes to and the reader no longer reads from. */
+    private final java.util.ArrayDeque<byte[]> free = new java.util.ArrayDeque<>();
     private long requested;
     private long delivered;
     private byte[] current;
+    private int currentLength;
     private int pos;
     private String etag;
 
@@ -581,14 +656,15 @@ public final class S3Replica implements Replica {
         GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(full)
             .range("bytes=" + requested + "-" + end);
         applySseC(req);
-        ahead.add(plain.getObject(req.build(), AsyncResponseTransformer.toBytes()));
+        byte[] buffer = free.isEmpty() ? new byte[STREAM_RANGE] : free.pop();
+        ahead.add(plain.getObject(req.build(), new IntoArray(buffer)));
         requested = end + 1;
       }
     }
 
     /** Makes bytes available in {@code current}; false at the end of the object. */
     private boolean advance() throws IOException {
-      if (current != null && pos < current.length) {
+      if (current != null && pos < currentLength) {
         return true;
       }
       if (delivered >= size) {
@@ -597,22 +673,25 @@ public final class S3Replica implements Replica {
       if (ahead.isEmpty()) {
         throw new IOException("read of " + where(full) + " after close");
       }
-      software.amazon.awssdk.core.ResponseBytes<GetObjectResponse> range =
-          await(ahead.poll(), "s3:GetObject", where(full));
-      byte[] bytes = range.asByteArrayUnsafe();
-      GetObjectResponse resp = range.response();
+      if (current != null) {
+        free.push(current); // read to its end: the next request may fill it
+        current = null;
+      }
+      IntoArray range = await(ahead.poll(), "s3:GetObject", where(full));
+      GetObjectResponse resp = range.response;
       long expected = Math.min(STREAM_RANGE, size - delivered);
       if (etag == null) {
         etag = resp.eTag();
       }
-      String problem = rangeProblem(resp, (long) bytes.length, delivered, expected, size, etag);
+      String problem = rangeProblem(resp, (long) range.length, delivered, expected, size, etag);
       if (problem != null) {
         close();
         throw new IOException("download of " + where(full) + " failed: " + problem);
       }
-      current = bytes;
+      current = range.buffer;
+      currentLength = range.length;
       pos = 0;
-      delivered += bytes.length;
+      delivered += range.length;
       fill();
       return true;
     }
@@ -634,7 +713,7 @@ public final class S3Replica implements Replica {
       if (!advance()) {
         return -1;
       }
-      int n = Math.min(len, current.length - pos);
+      int n = Math.min(len, currentLength - pos);
       System.arraycopy(current, pos, b, off, n);
       pos += n;
       return n;
@@ -644,6 +723,7 @@ public final class S3Replica implements Replica {
     public void close() {
       ahead.forEach(f -> f.cancel(true));
       ahead.clear();
+      free.clear();
       current = null;
       requested = size;
       delivered = size;

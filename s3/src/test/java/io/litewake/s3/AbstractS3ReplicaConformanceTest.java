@@ -66,8 +66,9 @@ abstract class AbstractS3ReplicaConformanceTest {
 
   @Test
   void aListedObjectStreamsInOrderThroughParallelRanges() throws Exception {
-    // 2.5 ranges: several ranged GETs in flight, a short last one
-    int size = S3Replica.STREAM_RANGE * 2 + S3Replica.STREAM_RANGE / 2;
+    // several ranged GETs in flight, more ranges than buffers (each range after the first
+    // STREAM_AHEAD + 1 lands in a buffer an earlier range was read from), a short last one
+    int size = S3Replica.STREAM_RANGE * (S3Replica.STREAM_AHEAD + 3) + S3Replica.STREAM_RANGE / 2;
     Path src = file("big", size, 5);
     replica.put("generations/0123456789abcdef/snapshots/00000000.snapshot.lz4", src);
     StoredObject listed = replica.list("").get(0);
