@@ -432,7 +432,22 @@ public final class ReplicationEngine implements AutoCloseable {
     long seq = spool.lastSeq();
     stateDirty = true; // until saved: retried at the next pass (a full disk, say)
     if (!notDurable.isEmpty()) {
-      spool.makeDurable(notDurable); // the objects before the state that records them
+      try {
+        spool.makeDurable(notDurable); // the objects before the state that records them
+      } catch (IOException e) {
+        // not retried on the same files (a second fsync may report success for data already
+        // lost); the WAL they came from may be restarted by now: start over from a snapshot
+        for (Spool.Entry lost : notDurable) {
+          try {
+            spool.remove(lost);
+          } catch (IOException ignored) {
+            // unrecorded: dropped at the next start in any case
+          }
+        }
+        notDurable.clear();
+        newGeneration("the spooled WAL could not be fsynced: " + e.getMessage());
+        throw e;
+      }
       notDurable.clear();
     }
     spool.saveState(stateProperties());
@@ -851,8 +866,8 @@ public final class ReplicationEngine implements AutoCloseable {
     return true;
   }
 
-  /** WAL file size at the last idle TRUNCATE attempt (not tried again for the same size). */
-  private long idleTruncateSize = -1;
+  /** When an idle TRUNCATE that did not succeed is tried again. */
+  private Instant idleTruncateNotBefore = Instant.EPOCH;
 
   /**
    * Truncates a WAL file that a burst of writes left large, once the application is idle: WAL
@@ -868,14 +883,16 @@ public final class ReplicationEngine implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return;
     }
-    if (size <= (long) cfg.maxCheckpointPages() * header.frameSize() + Wal.HEADER_SIZE || size == idleTruncateSize) {
+    if (size <= (long) cfg.maxCheckpointPages() * header.frameSize() + Wal.HEADER_SIZE
+        || cfg.clock().instant().isBefore(idleTruncateNotBefore)) {
       return;
     }
-    idleTruncateSize = size;
-    if (releaseIfBackfilled(frames)) {
-      checkpoint(conns[1 - pin], "TRUNCATE", 0);
+    if (releaseIfBackfilled(frames) && pin >= 0 && checkpoint(conns[1 - pin], "TRUNCATE", 0) == 0) {
       LOG.debug("litewake [{}]: idle WAL of {} bytes truncated", name, size);
       lastPassiveFrames = -1;
+    } else {
+      // a commit slipped in, or a reader of the application keeps the WAL: later
+      idleTruncateNotBefore = cfg.clock().instant().plus(cfg.syncInterval().multipliedBy(10));
     }
   }
 
@@ -949,13 +966,16 @@ public final class ReplicationEngine implements AutoCloseable {
       LOG.debug("litewake [{}]: write lock held {} ms to restart the WAL", name,
           (System.nanoTime() - locked) / 1_000_000);
     }
+    if (!pinned) {
+      // the write transaction's read snapshot was the only hold left: nothing holds the WAL now
+      // (set before anything below can fail, so that the next pass takes the hold up again)
+      continuous = false;
+      pin = -1;
+    }
     if (stateDirty) {
       saveState(); // makes the tail copied under the lock durable, then records it
     }
     if (!pinned) {
-      // the write transaction's read snapshot was the only hold left: take it up again
-      continuous = false;
-      pin = -1;
       swapPin();
       return;
     }
@@ -977,8 +997,9 @@ public final class ReplicationEngine implements AutoCloseable {
     restartFailures = 0;
     lastRestartNanos = System.nanoTime();
     // the application's next commit restarts this WAL; until then there is nothing to redo
-    restartedIndex = index;
-    restartedFrames = (offset - Wal.HEADER_SIZE) / header.frameSize();
+    // (no header: the copy under the lock started a new generation, the spool limit say)
+    restartedIndex = header == null ? -1 : index;
+    restartedFrames = header == null ? -1 : (offset - Wal.HEADER_SIZE) / header.frameSize();
     lastPassiveFrames = -1;
   }
 
@@ -1040,7 +1061,7 @@ public final class ReplicationEngine implements AutoCloseable {
           endTxn(locker);
         }
       }, ADVANCE_LOCK_HOLD_US, java.util.concurrent.TimeUnit.MICROSECONDS);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       endTxn(locker);
       throw e;
     }

@@ -209,7 +209,12 @@ public final class S3Replica implements Replica {
         s3conf.chunkedEncodingEnabled(false);
       }
       cb.serviceConfiguration(s3conf.build());
-      this.client = cb.build();
+      try {
+        this.client = cb.build();
+      } catch (RuntimeException | Error e) {
+        eventLoops.eventLoopGroup().shutdownGracefully(); // its selectors are open already
+        throw e;
+      }
       this.ownsClient = true;
       this.errorContext = new ErrorContext(
           bucket,
@@ -558,21 +563,26 @@ public final class S3Replica implements Replica {
 
   /**
    * One ranged GET answered into a given array (a buffer of the stream, reused range after
-   * range): no growing copies, no 4 MiB garbage per range. A retry starts again at its start.
+   * range): no growing copies, no 4 MiB garbage per range. A retry gets an array of its own, so
+   * that a superseded attempt still delivering bytes cannot write into the one that answers.
    */
   private static final class IntoArray
       implements AsyncResponseTransformer<GetObjectResponse, IntoArray> {
-    final byte[] buffer;
+    private final byte[] pooled;
+    private int attempts;
+    /** The array and length of the attempt that answered (valid once the future completed). */
+    volatile byte[] buffer;
     volatile int length;
     volatile GetObjectResponse response;
     private volatile CompletableFuture<IntoArray> done;
 
-    IntoArray(byte[] buffer) {
-      this.buffer = buffer;
+    IntoArray(byte[] pooled) {
+      this.pooled = pooled;
     }
 
     @Override
-    public CompletableFuture<IntoArray> prepare() {
+    public synchronized CompletableFuture<IntoArray> prepare() {
+      buffer = attempts++ == 0 ? pooled : new byte[pooled.length];
       length = 0;
       done = new CompletableFuture<>();
       return done;
@@ -586,8 +596,11 @@ public final class S3Replica implements Replica {
     @Override
     public void onStream(software.amazon.awssdk.core.async.SdkPublisher<java.nio.ByteBuffer> publisher) {
       CompletableFuture<IntoArray> f = done;
+      byte[] target = buffer;
       publisher.subscribe(new org.reactivestreams.Subscriber<java.nio.ByteBuffer>() {
         private org.reactivestreams.Subscription subscription;
+        private int filled;
+        private boolean over;
 
         @Override
         public void onSubscribe(org.reactivestreams.Subscription s) {
@@ -597,24 +610,38 @@ public final class S3Replica implements Replica {
 
         @Override
         public void onNext(java.nio.ByteBuffer b) {
+          if (over) {
+            return;
+          }
           int n = b.remaining();
-          if (n > buffer.length - length) {
+          if (n > target.length - filled) {
+            over = true;
             subscription.cancel();
-            f.completeExceptionally(new IOException("range answered with more than the " + buffer.length
+            f.completeExceptionally(new IOException("range answered with more than the " + target.length
                 + " bytes asked for (does the store support Range requests?)"));
             return;
           }
-          b.get(buffer, length, n);
-          length += n;
+          b.get(target, filled, n);
+          filled += n;
         }
 
         @Override
         public void onError(Throwable t) {
+          over = true;
           f.completeExceptionally(t);
         }
 
         @Override
         public void onComplete() {
+          if (over) {
+            return;
+          }
+          over = true;
+          synchronized (IntoArray.this) {
+            if (done == f) { // still the current attempt
+              length = filled;
+            }
+          }
           f.complete(IntoArray.this);
         }
       });
@@ -642,6 +669,7 @@ public final class S3Replica implements Replica {
     private int currentLength;
     private int pos;
     private String etag;
+    private IOException failed;
 
     RangedStream(String full, long size) {
       this.full = full;
@@ -664,6 +692,9 @@ public final class S3Replica implements Replica {
 
     /** Makes bytes available in {@code current}; false at the end of the object. */
     private boolean advance() throws IOException {
+      if (failed != null) {
+        throw failed; // never a short read or a silent end after a failed range
+      }
       if (current != null && pos < currentLength) {
         return true;
       }
@@ -677,7 +708,14 @@ public final class S3Replica implements Replica {
         free.push(current); // read to its end: the next request may fill it
         current = null;
       }
-      IntoArray range = await(ahead.poll(), "s3:GetObject", where(full));
+      IntoArray range;
+      try {
+        range = await(ahead.poll(), "s3:GetObject", where(full));
+      } catch (IOException e) {
+        failed = e;
+        close();
+        throw e;
+      }
       GetObjectResponse resp = range.response;
       long expected = Math.min(STREAM_RANGE, size - delivered);
       if (etag == null) {
@@ -685,8 +723,9 @@ public final class S3Replica implements Replica {
       }
       String problem = rangeProblem(resp, (long) range.length, delivered, expected, size, etag);
       if (problem != null) {
+        failed = new IOException("download of " + where(full) + " failed: " + problem);
         close();
-        throw new IOException("download of " + where(full) + " failed: " + problem);
+        throw failed;
       }
       current = range.buffer;
       currentLength = range.length;
