@@ -887,7 +887,7 @@ public final class ReplicationEngine implements AutoCloseable {
         || cfg.clock().instant().isBefore(idleTruncateNotBefore)) {
       return;
     }
-    if (releaseIfBackfilled(frames) && pin >= 0 && checkpoint(conns[1 - pin], "TRUNCATE", 0) == 0) {
+    if (releaseIfBackfilled(frames) && checkpoint(conns[1 - pin], "TRUNCATE", 0) == 0) {
       LOG.debug("litewake [{}]: idle WAL of {} bytes truncated", name, size);
       lastPassiveFrames = -1;
     } else {
@@ -1019,8 +1019,8 @@ public final class ReplicationEngine implements AutoCloseable {
   /**
    * Moves the hold up to the WAL's end (if the last ship was complete) and backfills to it from
    * the spare connection at once: the application's next commit would otherwise run the backfill
-   * in its own auto-checkpoint. Returns the WAL's frame count if it is now fully backfilled,
-   * else -1.
+   * in its own auto-checkpoint. Returns what {@link #checkpoint} returns: the WAL's frame count
+   * if it is now fully backfilled, {@link #CKPT_BUSY} or -1.
    */
   private long advanceHoldAndBackfill() {
     swapPin();
@@ -1194,9 +1194,10 @@ public final class ReplicationEngine implements AutoCloseable {
         continue; // no WAL, or not written since the last look
       }
       seen = now;
-      WalLook look = lookAtWal(shippedOffset, shippedHeader, frames);
+      byte[] held = pinHeader;
+      WalLook look = lookAtWal(shippedOffset, shippedHeader, frames, held);
       if (look == WalLook.RESTARTED) {
-        repinAfterRestart();
+        repinAfterRestart(held);
       } else if (look == WalLook.GROWN) {
         LOG.debug("litewake [{}]: WAL grew by {} frames since the last pass; shipping early", name, frames);
         return true;
@@ -1208,12 +1209,12 @@ public final class ReplicationEngine implements AutoCloseable {
   private enum WalLook { UNCHANGED, RESTARTED, GROWN }
 
   /**
-   * Whether the WAL was restarted since the last pass (a new header with at least one frame of
-   * its life), or holds at least {@code frames} frames of its current life past the shipped
+   * Whether the WAL was restarted under the hold (its header is no longer {@code held}, the one
+   * noted when the hold began, and a frame of the new life is there), or holds at least {@code frames} frames of its current life past the shipped
    * position: two small reads (the WAL header and one frame header). A frame belongs to the
    * current life when its salts equal the header's; frames left from before a restart do not.
    */
-  private WalLook lookAtWal(long shipped, byte[] shippedWalHeader, int frames) {
+  private WalLook lookAtWal(long shipped, byte[] shippedWalHeader, int frames, byte[] held) {
     try (FileChannel wal = openWal()) {
       if (wal == null) {
         return WalLook.UNCHANGED;
@@ -1223,7 +1224,6 @@ public final class ReplicationEngine implements AutoCloseable {
       if (h == null) {
         return WalLook.UNCHANGED;
       }
-      byte[] held = pinHeader;
       if (held != null && !java.util.Arrays.equals(hb, held) && frameOfLife(wal, h, Wal.HEADER_SIZE)) {
         return WalLook.RESTARTED;
       }
@@ -1260,7 +1260,7 @@ public final class ReplicationEngine implements AutoCloseable {
 
   /**
    * Moves the hold to a new read transaction right after the application restarted (or began
-   * to rewrite a truncated) WAL. A restart can only happen under a hold that sits on read mark 0,
+   * to rewrite a truncated) WAL under the hold whose noted header is {@code held}. A restart can only happen under a hold that sits on read mark 0,
    * and such a hold blocks every backfill: each commit of the application past its
    * auto-checkpoint threshold would then sort the whole WAL for a checkpoint that cannot run,
    * halving its write rate. A new read transaction begun now takes a mark above 0 (the new
@@ -1268,19 +1268,9 @@ public final class ReplicationEngine implements AutoCloseable {
    * still keeps every frame in place until shipped. Moving off a mark-0 hold is always safe: no
    * frame could be backfilled under it, so nothing that it protected can be lost.
    */
-  private synchronized void repinAfterRestart() {
-    if (closed || pin < 0) {
-      return;
-    }
-    byte[] held = pinHeader;
-    byte[] hb;
-    try {
-      hb = readWalHeader();
-    } catch (IOException e) {
-      return;
-    }
-    if (held == null || java.util.Arrays.equals(hb, held)) {
-      return; // a pass ran in the meantime and moved the hold itself
+  private synchronized void repinAfterRestart(byte[] held) {
+    if (closed || pin < 0 || pinHeader != held) {
+      return; // a pass ran in the meantime and moved the hold itself (each move notes a new header)
     }
     if (moveHold()) {
       LOG.debug("litewake [{}]: WAL restarted by the application; read transaction moved off read mark 0", name);
