@@ -43,6 +43,6 @@ public record Snapshot(
    * @return for example {@code generations/0123456789abcdef/snapshots/00000000.snapshot.zst}
    */
   public String key() {
-    return String.format("generations/%s/snapshots/%08x.snapshot.%s", generation, index, compression.extension());
+    return io.litewake.internal.Layout.snapshotKey(generation, index, compression);
   }
 }

@@ -47,6 +47,6 @@ public record WalSegment(
    * @return for example {@code generations/0123456789abcdef/wal/00000000_00000000.wal.zst}
    */
   public String key() {
-    return String.format("generations/%s/wal/%08x_%08x.wal.%s", generation, index, offset, compression.extension());
+    return io.litewake.internal.Layout.walKey(generation, index, offset, compression);
   }
 }

@@ -33,6 +33,16 @@ public final class Layout {
     return id != null && GENERATION_ID.matcher(id).matches();
   }
 
+  /** The key of a snapshot of WAL {@code index} of {@code generation}. */
+  public static String snapshotKey(String generation, long index, Compression compression) {
+    return String.format("%s%s/snapshots/%08x.snapshot.%s", GENERATIONS, generation, index, compression.extension());
+  }
+
+  /** The key of the WAL segment of WAL {@code index} of {@code generation} starting at {@code offset}. */
+  public static String walKey(String generation, long index, long offset, Compression compression) {
+    return String.format("%s%s/wal/%08x_%08x.wal.%s", GENERATIONS, generation, index, offset, compression.extension());
+  }
+
   /** The prefix of a generation's objects, ending in {@code /}. */
   public static String generationPrefix(String generation) {
     return GENERATIONS + generation + "/";

@@ -419,7 +419,7 @@ public final class ReplicationEngine implements AutoCloseable {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    String key = new io.litewake.Snapshot(generation, index, cfg.compression(), 0, Instant.EPOCH).key();
+    String key = Layout.snapshotKey(generation, index, cfg.compression());
     spool.add(key, tmp);
     walBytesSinceSnapshot = 0;
     lastSnapshotAt = cfg.clock().instant();
@@ -673,7 +673,7 @@ public final class ReplicationEngine implements AutoCloseable {
       return false;
     }
     Path tmp = seg.file;
-    String key = new io.litewake.WalSegment(generation, index, keyOffset, cfg.compression(), 0, Instant.EPOCH).key();
+    String key = Layout.walKey(generation, index, keyOffset, cfg.compression());
     Spool.Entry added = spool.add(key, tmp, !deferDurability);
     if (deferDurability) {
       notDurable.add(added);
