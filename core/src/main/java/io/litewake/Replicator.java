@@ -78,8 +78,10 @@ public final class Replicator implements AutoCloseable {
    * at most the builder's {@link Builder#syncTimeout(Duration) syncTimeout} (default one minute).
    * Does not wait for transactions still open.
    *
-   * @throws LitewakeException if the replica did not acknowledge in time (the data stays in the
-   *     spool and is retried), or if the replicator is closed
+   * @throws SyncTimeoutException if the replica did not acknowledge in time (the data stays in the
+   *     spool and is retried)
+   * @throws FencedException if another writer took over the replica
+   * @throws LitewakeException if the replicator is closed
    */
   public void sync() {
     engine.sync(syncTimeout);
@@ -89,7 +91,9 @@ public final class Replicator implements AutoCloseable {
    * Like {@link #sync()} with an explicit limit.
    *
    * @param timeout how long to wait for the replica, positive
-   * @throws LitewakeException if the replica did not acknowledge in time, or if closed
+   * @throws SyncTimeoutException if the replica did not acknowledge in time
+   * @throws FencedException if another writer took over the replica
+   * @throws LitewakeException if the replicator is closed
    */
   public void sync(Duration timeout) {
     Checks.requirePositive(timeout, "timeout");
@@ -97,31 +101,14 @@ public final class Replicator implements AutoCloseable {
   }
 
   /**
-   * The current replication position, as {@code generation/index/offset} (hex index and offset,
-   * as in object keys).
+   * Where replication stands: the position copied locally, the lag and pending bytes of every
+   * replica, whether another writer took over. Cheap, and never waits for replication work (a
+   * running snapshot or checkpoint), so a health check may call it as often as it likes.
    *
-   * @return the position of the last spooled WAL byte
+   * @return an immutable status
    */
-  public String position() {
-    return engine.position();
-  }
-
-  /**
-   * The generation being written.
-   *
-   * @return 16 lowercase hex digits
-   */
-  public String generation() {
-    return engine.generation();
-  }
-
-  /**
-   * Bytes waiting in the local spool for upload.
-   *
-   * @return the spool backlog in bytes
-   */
-  public long pendingBytes() {
-    return engine.pendingBytes();
+  public ReplicationStatus status() {
+    return engine.status();
   }
 
   /**
@@ -160,6 +147,7 @@ public final class Replicator implements AutoCloseable {
     private Integer maxCheckpointPages;
     private Clock clock;
     private Duration fencingCheckInterval;
+    private ReplicationListener listener;
 
     private Builder(Path database, DataSource dataSource) {
       this.database = database;
@@ -371,6 +359,20 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
+     * Receives replication events (uploads, snapshots, new generations, store errors, fencing),
+     * for metrics and alerting. Callbacks run on Litewake's threads and must be short.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ReplicationListener listener) {
+      Checks.requireNonNull(listener, "listener");
+      Checks.requireUnset(this.listener, "listener");
+      this.listener = listener;
+      return this;
+    }
+
+    /**
      * Checks the configuration and the database, verifies or starts a generation, and starts
      * replicating in the background.
      *
@@ -406,7 +408,7 @@ public final class Replicator implements AutoCloseable {
           or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
           spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages, maxPages, or(syncTimeout, Duration.ofMinutes(1)),
           or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),
-          clock == null ? Clock.systemUTC() : clock));
+          clock == null ? Clock.systemUTC() : clock, listener));
       try {
         engine.start();
       } catch (IOException | SQLException | RuntimeException e) {

@@ -30,11 +30,11 @@ class ContinuityTest {
     try (Replicator r = Replicator.of(db).to(uri).start(); Connection c = Dbs.open(db)) {
       Dbs.insert(c, 2, 100, 100);
       r.sync();
-      gen = r.generation();
+      gen = r.status().position().generation();
     } // the app's connection closed first: closing the replicator removes the WAL
     assertThat(Path.of(db + "-wal")).doesNotExist();
     try (Replicator r = Replicator.of(db).to(uri).start(); Connection c = Dbs.open(db)) {
-      assertThat(r.generation()).as("unchanged database, proven by fingerprint").isEqualTo(gen);
+      assertThat(r.status().position().generation()).as("unchanged database, proven by fingerprint").isEqualTo(gen);
       Dbs.insert(c, 3, 100, 100);
       r.sync();
     }
@@ -47,7 +47,7 @@ class ContinuityTest {
       Dbs.insert(c, 4, 10, 10);
     }
     try (Replicator r = Replicator.of(db).to(uri).start()) {
-      assertThat(r.generation()).isNotEqualTo(gen);
+      assertThat(r.status().position().generation()).isNotEqualTo(gen);
     }
     Path out2 = dir.resolve("out2.db");
     Restore.from(uri).to(out2).run();
@@ -62,7 +62,7 @@ class ContinuityTest {
     try (Connection c = Dbs.create(db); Replicator r = Replicator.of(db).to(replica.toUri()).start()) {
       Dbs.insert(c, 1, 20, 20);
       r.sync();
-      gen = r.generation();
+      gen = r.status().position().generation();
       // what a crash between spooling a segment and saving the state leaves behind
       String key = "generations/" + gen + "/wal/00000000_00000020.wal.zst";
       Path queue = dir.resolve(".unrecorded.db-litewake/queue");

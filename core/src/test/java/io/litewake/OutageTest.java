@@ -39,7 +39,7 @@ class OutageTest {
       Replicator r = replicator(db, uri, limit).syncTimeout(Duration.ofSeconds(30)).start();
       Dbs.insert(app, 1, 100, 100);
       r.sync();
-      String firstGen = r.generation();
+      String firstGen = r.status().position().generation();
 
       outage(replica);
       for (int i = 0; i < 20; i++) {
@@ -55,16 +55,16 @@ class OutageTest {
 
       // a restart in the middle of the outage: starts, keeps spooling
       try (Replicator again = replicator(db, uri, limit).start()) {
-        assertThat(again.generation()).isEqualTo(firstGen);
+        assertThat(again.status().position().generation()).isEqualTo(firstGen);
         for (int i = 0; i < 60; i++) {
           Dbs.insert(app, 3, 20, 500); // far more WAL than the spool limit
           Thread.sleep(5);
         }
         Thread.sleep(300);
-        assertThat(again.generation()).as("spool limit reached: new generation").isNotEqualTo(firstGen);
+        assertThat(again.status().position().generation()).as("spool limit reached: new generation").isNotEqualTo(firstGen);
         // bounded: the snapshot, the WAL as it was at the snapshot, and at most the limit after it
         long bound = limit + Files.size(db) + Files.size(Path.of(db + "-wal")) + 100_000;
-        assertThat(again.pendingBytes()).as("spool stays bounded").isLessThan(bound);
+        assertThat(again.status().pendingBytes()).as("spool stays bounded").isLessThan(bound);
 
         recover(replica);
         again.sync();
@@ -114,10 +114,10 @@ class OutageTest {
 
   private static String awaitNewGeneration(Replicator r, String old) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (r.generation().equals(old) && System.nanoTime() < deadline) {
+    while (r.status().position().generation().equals(old) && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    return r.generation();
+    return r.status().position().generation();
   }
 
   @Test
@@ -129,7 +129,7 @@ class OutageTest {
     try (Connection app = Dbs.create(db); Replicator r = replicator(db, uri, limit).start()) {
       Dbs.insert(app, 1, 100, 100);
       r.sync();
-      String first = r.generation();
+      String first = r.status().position().generation();
       outage(replica);
 
       writePastTheLimit(app, 2);
@@ -140,7 +140,7 @@ class OutageTest {
       // generation, so this must not overflow again
       Dbs.insert(app, 3, 20, 500);
       Thread.sleep(300);
-      assertThat(r.generation()).as("no second overflow under the limit").isEqualTo(second);
+      assertThat(r.status().position().generation()).as("no second overflow under the limit").isEqualTo(second);
 
       writePastTheLimit(app, 4);
       assertThat(awaitNewGeneration(r, second)).as("second overflow").isNotEqualTo(second);

@@ -52,7 +52,7 @@ class TwoWritersTest {
       // open: both copies continue one generation
       copyTree(a.getParent(), b.getParent());
       try (Connection cb = Dbs.open(b); Replicator ra = start(a, uri); Replicator rb = start(b, uri)) {
-      assertThat(ra.generation()).isEqualTo(rb.generation());
+      assertThat(ra.status().position().generation()).isEqualTo(rb.status().position().generation());
       Dbs.insert(ca, 2, 20, 100);
       ra.sync();
       Dbs.insert(cb, 3, 30, 100); // different bytes at the same WAL offset
@@ -81,12 +81,12 @@ class TwoWritersTest {
       Replicator blueReplicator = start(blueDb, uri);
       Dbs.insert(blue, 1, 50, 100);
       blueReplicator.sync();
-      String blueGen = blueReplicator.generation();
+      String blueGen = blueReplicator.status().position().generation();
 
       // green: restore on boot, then replicate the same prefix
       Restore.from(uri).to(greenDb).run();
       try (Connection green = Dbs.open(greenDb); Replicator greenReplicator = start(greenDb, uri)) {
-        assertThat(greenReplicator.generation()).isNotEqualTo(blueGen);
+        assertThat(greenReplicator.status().position().generation()).isNotEqualTo(blueGen);
         Dbs.insert(green, 2, 50, 100);
         greenReplicator.sync();
 
@@ -98,7 +98,7 @@ class TwoWritersTest {
             blueReplicator.sync(Duration.ofSeconds(5));
             Thread.sleep(50);
           }
-        }).isInstanceOf(LitewakeException.class).hasMessageContaining("fenced").hasMessageContaining(greenReplicator.generation());
+        }).isInstanceOf(LitewakeException.class).hasMessageContaining("fenced").hasMessageContaining(greenReplicator.status().position().generation());
         blueReplicator.close();
 
         // restarted, blue refuses to continue its older generation

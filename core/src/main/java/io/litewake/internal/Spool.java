@@ -14,11 +14,23 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.litewake.Position;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 
 /**
  * The local spool beside the database: compressed objects waiting for upload, in order, and the
  * replication state. Everything is fsynced before it counts, so both survive a crash.
+ *
+ * <p>The queue is a directory, read once at start into an in-memory index; afterwards the index is
+ * the queue. Adding is serialized by this object's monitor (sequence number, rename and index
+ * entry together); the index and the byte count are concurrent structures, so readers
+ * ({@link #pending()}, {@link #pendingBytes()}, {@link #doneThrough()}) never wait. An entry is
+ * removed by whoever finished with it (the uploader, or the spool limit); removing twice is
+ * harmless.
  */
 public final class Spool {
   private static final String STATE = "state.properties";
@@ -26,15 +38,40 @@ public final class Spool {
   private final Path queue;
   private final Path tmp;
   private final AtomicLong seq = new AtomicLong();
+  /** The highest sequence number whose entry is in the index (or was removed from it). */
+  private final AtomicLong published = new AtomicLong();
+  private final ConcurrentSkipListMap<Long, Entry> index = new ConcurrentSkipListMap<>();
+  private final AtomicLong bytes = new AtomicLong();
+  /** Entries up to this sequence number are accounted for by the saved state (uploadable). */
+  private final AtomicLong durable = new AtomicLong();
 
-  /** An object waiting for upload. */
-  public record Entry(long seq, String key, Path file, long size) {}
+  /**
+   * An object waiting for upload.
+   *
+   * @param seq its place in the upload order
+   * @param key the object key
+   * @param file the spooled file
+   * @param size its size in bytes
+   * @param since a time no later than the oldest commit the object holds (for the lag)
+   * @param end the replication position the object reaches, or null when not known (snapshots,
+   *     objects spooled before a restart)
+   */
+  public record Entry(long seq, String key, Path file, long size, Instant since, Position end) {
+    /** An entry without timing or position (tests). */
+    public Entry(long seq, String key, Path file, long size) {
+      this(seq, key, file, size, Instant.EPOCH, null);
+    }
+  }
 
-  /** Opens (creating) the spool in {@code dir}. */
-  public Spool(Path dir) throws IOException {
+  /** A spool in {@code dir}; nothing on disk changes before {@link #open()}. */
+  public Spool(Path dir) {
     this.dir = dir;
     this.queue = dir.resolve("queue");
     this.tmp = dir.resolve("tmp");
+  }
+
+  /** Creates the spool's directories if needed and reads its queue into the index. */
+  public Spool open() throws IOException {
     Files.createDirectories(queue);
     Files.createDirectories(tmp);
     // leftovers of a crash while writing: never complete, never referenced
@@ -44,12 +81,40 @@ public final class Spool {
       }
     }
     long max = 0;
-    for (Entry e : pending()) {
-      max = Math.max(max, e.seq());
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(queue)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        int t = name.indexOf('~');
+        if (t != 16) {
+          continue;
+        }
+        try {
+          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+          Entry e = new Entry(Long.parseLong(name.substring(0, t)), name.substring(t + 1).replace('~', '/'), p,
+              a.size(), a.lastModifiedTime().toInstant(), null);
+          index.put(e.seq(), e);
+          bytes.addAndGet(e.size());
+          max = Math.max(max, e.seq());
+        } catch (NumberFormatException e) {
+          // not ours
+        }
+      }
     }
     seq.set(max);
+    published.set(max);
+    durable.set(max);
+    return this;
   }
 
+  /** Entries up to {@code seq} are now recorded by the saved state: they may be uploaded. */
+  public void durableThrough(long seq) {
+    durable.accumulateAndGet(seq, Math::max);
+  }
+
+  /** The sequence number through which entries may be uploaded. */
+  public long durableSeq() {
+    return durable.get();
+  }
   private static final java.util.Set<Path> LOCKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
@@ -109,24 +174,34 @@ public final class Spool {
    * @return the entry's sequence number
    */
   public Entry add(String key, Path tempFile) throws IOException {
-    return add(key, tempFile, true);
+    return add(key, tempFile, true, Instant.now(), null);
   }
 
   /**
    * Adds a complete temporary file under {@code key}; with {@code durable} false it is not
    * fsynced yet: {@link #makeDurable} must be called before anything counts on it.
+   *
+   * @param since a time no later than the oldest commit in the object
+   * @param end the position the object reaches, or null
    */
-  public Entry add(String key, Path tempFile, boolean durable) throws IOException {
+  public Entry add(String key, Path tempFile, boolean durable, Instant since, Position end) throws IOException {
     if (durable) {
       fsync(tempFile);
     }
-    long n = seq.incrementAndGet();
-    Path target = queue.resolve(String.format("%016d", n) + "~" + key.replace('/', '~'));
-    move(tempFile, target);
+    Entry e;
+    synchronized (this) {
+      long n = seq.incrementAndGet();
+      Path target = queue.resolve(String.format("%016d", n) + "~" + key.replace('/', '~'));
+      move(tempFile, target);
+      e = new Entry(n, key, target, Files.size(target), since, end);
+      index.put(n, e);
+      bytes.addAndGet(e.size());
+      published.set(n);
+    }
     if (durable) {
       fsyncDir(queue);
     }
-    return new Entry(n, key, target, Files.size(target));
+    return e;
   }
 
   /** fsyncs entries added with {@code durable} false, and the queue; removed ones are skipped. */
@@ -142,8 +217,9 @@ public final class Spool {
   }
 
   /** Makes the next sequence number larger than {@code seen} (numbers stay monotonic across runs). */
-  public void advanceSeq(long seen) {
+  public synchronized void advanceSeq(long seen) {
     seq.accumulateAndGet(seen, Math::max);
+    published.accumulateAndGet(seen, Math::max);
   }
 
   /** The last sequence number handed out. */
@@ -151,48 +227,53 @@ public final class Spool {
     return seq.get();
   }
 
-  /** The entries waiting for upload, oldest first. */
-  public List<Entry> pending() throws IOException {
-    List<Entry> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(queue)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        int t = name.indexOf('~');
-        if (t != 16) {
-          continue;
-        }
-        try {
-          out.add(new Entry(Long.parseLong(name.substring(0, t)), name.substring(t + 1).replace('~', '/'), p,
-              Files.size(p)));
-        } catch (NumberFormatException | NoSuchFileException e) {
-          // not ours, or removed meanwhile
-        }
-      }
-    }
-    out.sort((a, b) -> Long.compare(a.seq(), b.seq()));
-    return out;
+  /** The entries waiting for upload, oldest first (a copy of the index). */
+  public List<Entry> pending() {
+    return new ArrayList<>(index.values());
   }
 
   /** Total bytes waiting for upload. */
-  public long pendingBytes() throws IOException {
-    long total = 0;
-    for (Entry e : pending()) {
-      total += e.size();
-    }
-    return total;
+  public long pendingBytes() {
+    return bytes.get();
   }
 
-  /** Removes an uploaded entry. */
+  /** True while {@code e} waits for upload (not uploaded, not dropped). */
+  public boolean contains(Entry e) {
+    return index.get(e.seq()) == e;
+  }
+
+  /** The oldest entry waiting for upload, or null. */
+  public Entry oldest() {
+    Map.Entry<Long, Entry> first = index.firstEntry();
+    return first == null ? null : first.getValue();
+  }
+
+  /**
+   * The sequence number through which every entry is done (uploaded or dropped): everything
+   * before the oldest pending entry, or everything added when none is pending.
+   */
+  public long doneThrough() {
+    long p = published.get(); // read first: every entry up to p is in the index unless done
+    Map.Entry<Long, Entry> first = index.firstEntry();
+    return first != null && first.getKey() <= p ? first.getKey() - 1 : p;
+  }
+
+  /** Removes an uploaded (or abandoned) entry; removing one twice does nothing. */
   public void remove(Entry e) throws IOException {
+    if (index.remove(e.seq(), e)) {
+      bytes.addAndGet(-e.size());
+    }
     Files.deleteIfExists(e.file());
   }
 
-  /** Removes every pending entry (used when pending history is abandoned). */
-  public void clear() throws IOException {
-    for (Entry e : pending()) {
+  /** Removes every pending entry (used when pending history is abandoned); returns them. */
+  public List<Entry> clear() throws IOException {
+    List<Entry> all = pending();
+    for (Entry e : all) {
       remove(e);
     }
     fsyncDir(queue);
+    return all;
   }
 
   /** Loads the saved state, or null if there is none. */

@@ -26,6 +26,17 @@ public final class CountingReplica implements Replica {
    */
   public volatile long breakSnapshotStreamsAfter = -1;
 
+  /**
+   * While true, puts block (ignoring interrupts, as a blocking SDK call does) until it is false
+   * again, or fail with an {@link IOException} when {@link #failPuts} is set meanwhile: a store
+   * that stopped answering.
+   */
+  public volatile boolean hangPuts;
+  /** While true, puts fail at once with an {@link IOException}: a store that refuses. */
+  public volatile boolean failPuts;
+  /** Puts that started while {@link #hangPuts} was set. */
+  public final AtomicInteger hung = new AtomicInteger();
+
   public CountingReplica(Replica delegate) {
     this.delegate = delegate;
   }
@@ -46,7 +57,28 @@ public final class CountingReplica implements Replica {
   public StoredObject put(String key, Path source) throws IOException {
     calls.incrementAndGet();
     puts.incrementAndGet();
+    gate();
     return delegate.put(key, source);
+  }
+
+  @Override
+  public StoredObject putIfAbsent(String key, Path source) throws IOException {
+    calls.incrementAndGet();
+    puts.incrementAndGet();
+    gate();
+    return delegate.putIfAbsent(key, source);
+  }
+
+  private void gate() throws IOException {
+    if (hangPuts) {
+      hung.incrementAndGet();
+      while (hangPuts && !failPuts) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+    }
+    if (failPuts) {
+      throw new IOException("store unreachable (test)");
+    }
   }
 
   @Override

@@ -160,11 +160,11 @@ public abstract class ReplicaScenarios {
       try (Replicator r = configure(Replicator.of(db)).to(uri).start()) {
         Dbs.insert(app, 1, 200, 100);
         r.sync();
-        first = r.generation();
+        first = r.status().position().generation();
       }
       Dbs.insert(app, 2, 50, 100); // written while stopped, same WAL
       try (Replicator r = configure(Replicator.of(db)).to(uri).start()) {
-        assertThat(r.generation()).as("restart continues the generation").isEqualTo(first);
+        assertThat(r.status().position().generation()).as("restart continues the generation").isEqualTo(first);
         Dbs.insert(app, 3, 50, 100);
         r.sync();
       }
@@ -177,7 +177,7 @@ public abstract class ReplicaScenarios {
       assertThat(Files.size(Path.of(db + "-wal"))).isZero();
       Dbs.insert(app, 4, 30, 100);
       try (Replicator r = configure(Replicator.of(db)).to(uri).start()) {
-        assertThat(r.generation()).as("a reset WAL cannot be proven continuous").isNotEqualTo(first);
+        assertThat(r.status().position().generation()).as("a reset WAL cannot be proven continuous").isNotEqualTo(first);
         Dbs.insert(app, 5, 30, 100);
         r.sync();
       }

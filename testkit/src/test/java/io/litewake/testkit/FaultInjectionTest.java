@@ -100,7 +100,7 @@ class FaultInjectionTest {
       s3.faults().outage(Duration.ofMillis(1200));
       db.insert(10);
       assertThatThrownBy(() -> r.sync(Duration.ofMillis(700))).isInstanceOf(LitewakeException.class);
-      assertThat(r.pendingBytes()).isPositive();
+      assertThat(r.status().pendingBytes()).isPositive();
       r.sync(Duration.ofSeconds(30)); // after the window the spool drains
       assertThat(s3.requests()).filteredOn(q -> q.outcome().equals("ServiceUnavailable")).isNotEmpty()
           .allSatisfy(q -> assertThat(q.status()).isEqualTo(503));

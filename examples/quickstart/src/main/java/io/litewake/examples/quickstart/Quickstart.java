@@ -54,7 +54,7 @@ public final class Quickstart {
         }
         replicator.sync(); // every order above is now in the replica
         orders = count(app);
-        System.out.printf("wrote %d orders while replicating; replica position %s%n", orders, replicator.position());
+        System.out.printf("wrote %d orders while replicating; replica position %s%n", orders, replicator.status().position());
       }
     }
     ReplicaContents contents = Restore.from(replica).list();

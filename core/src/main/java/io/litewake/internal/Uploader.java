@@ -1,0 +1,285 @@
+package io.litewake.internal;
+
+import io.litewake.Position;
+import io.litewake.ReplicaContents;
+import io.litewake.ReplicationListener;
+import io.litewake.spi.Replica;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * Moves spooled objects to one replica, in order, and runs that replica's retention pass when it
+ * is due. Work runs as tasks on its own strand over the shared workers ({@link #kick()} queues a
+ * drain); a failed upload is retried after a backoff by a timer, not by a waiting thread, so an
+ * idle or unreachable replica costs no thread. The strand owns the failure count, the retention
+ * schedule and the {@link WriterClaim}; the fields other threads read (last upload, last error,
+ * replicated position, fencing) are volatile snapshots.
+ */
+final class Uploader {
+  private final Replica replica;
+  private final Spool spool;
+  private final SerialExecutor strand;
+  private final ScheduledExecutorService timer;
+  private final Logger log;
+  private final String name;
+  private final ReplicationListener listener;
+  private final Clock clock;
+  private final Duration retention;
+  private final Supplier<Position> current;
+  private final Runnable progressed;
+  private final WriterClaim claim;
+  private final AtomicBoolean queued = new AtomicBoolean();
+  private int failures;
+  private Instant retentionDueAt = Instant.EPOCH;
+  private ScheduledFuture<?> wakeUp;
+  private volatile boolean stopped;
+  private volatile Instant lastUploadAt;
+  private volatile Exception lastError;
+  private volatile Position replicated;
+
+  Uploader(Replica replica, Spool spool, Workers workers, Logger log, String name, ReplicationListener listener,
+      Clock clock, Duration retention, Duration fenceCheckInterval, Supplier<Position> current, Runnable progressed) {
+    this.replica = replica;
+    this.spool = spool;
+    this.strand = new SerialExecutor(workers.pool());
+    this.timer = workers.scheduler();
+    this.log = log;
+    this.name = name;
+    this.listener = listener;
+    this.clock = clock;
+    this.retention = retention;
+    this.current = current;
+    this.progressed = progressed;
+    this.claim = new WriterClaim(replica, clock, fenceCheckInterval);
+  }
+
+  WriterClaim claim() {
+    return claim;
+  }
+
+  String location() {
+    return replica.location();
+  }
+
+  Instant lastUploadAt() {
+    return lastUploadAt;
+  }
+
+  Exception lastError() {
+    return lastError;
+  }
+
+  Position replicated() {
+    return replicated;
+  }
+
+  /** Why this replica is fenced, or null. */
+  String fencedBy() {
+    return claim.fencedBy();
+  }
+
+  /** Queues a drain of the spool unless one is queued already. */
+  void kick() {
+    if (!stopped && queued.compareAndSet(false, true)) {
+      try {
+        strand.execute(this::drain);
+      } catch (RuntimeException e) {
+        queued.set(false); // shut down
+      }
+    }
+  }
+
+  /** Stops: no new uploads start; an upload under way ends with the replica's close. */
+  void stop() {
+    stopped = true;
+    synchronized (this) {
+      if (wakeUp != null) {
+        wakeUp.cancel(false);
+      }
+    }
+  }
+
+  private synchronized void wakeUpIn(long millis) {
+    if (stopped) {
+      return;
+    }
+    if (wakeUp != null) {
+      wakeUp.cancel(false);
+    }
+    try {
+      wakeUp = timer.schedule(this::kick, Math.max(1, millis), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      // shut down
+    }
+  }
+
+  private void drain() {
+    queued.set(false);
+    if (stopped || claim.fencedBy() != null) {
+      return;
+    }
+    long durable = spool.durableSeq();
+    List<Spool.Entry> pending = UploadOrder.snapshotsAfterTheirWal(
+        spool.pending().stream().filter(e -> e.seq() <= durable).toList());
+    if (pending.isEmpty()) {
+      retentionIfDue();
+      return;
+    }
+    for (Spool.Entry e : pending) {
+      if (stopped) {
+        return;
+      }
+      if (!spool.contains(e)) {
+        continue; // dropped by the spool limit since the list was taken
+      }
+      if (!upload(e)) {
+        return;
+      }
+    }
+    kick(); // more may have been spooled meanwhile; an empty drain ends the round
+  }
+
+  /** Uploads one entry; false if it failed (a retry is scheduled) or this replica is fenced. */
+  private boolean upload(Spool.Entry e) {
+    boolean snapshot = UploadOrder.isSnapshot(e.key());
+    try {
+      String gen = UploadOrder.generationOf(e.key());
+      if (gen != null) {
+        claim.claim(gen);
+        if (!claim.stillOwner(gen)) {
+          fenced();
+          return false;
+        }
+      }
+      if (!snapshot) {
+        if (replica.putIfAbsent(e.key(), e.file()) == null && !sameContent(e)) {
+          claim.fence("another replicator already wrote " + e.key() + " with different content (a second"
+              + " writer continuing generation " + gen + ", e.g. from a cloned volume)");
+          fenced();
+          return false;
+        }
+      } else {
+        replica.put(e.key(), e.file());
+      }
+      spool.remove(e);
+      lastUploadAt = clock.instant();
+      lastError = null;
+      if (e.end() != null) {
+        replicated = e.end();
+      }
+      if (failures > 0) {
+        log.info("litewake [{}]: replica {} reachable again", name, replica.location());
+      }
+      failures = 0;
+      if (snapshot) {
+        log.info("litewake [{}]: snapshot written to {} as {} ({} bytes)", name, replica.location(), e.key(), e.size());
+        retentionDueAt = Instant.EPOCH;
+      } else {
+        log.debug("litewake [{}]: uploaded {}", name, e.key());
+      }
+      listener.uploaded(replica.location(), e.key(), e.size(), snapshot);
+      progressed.run();
+      return true;
+    } catch (IOException | RuntimeException ex) {
+      if (!spool.contains(e)) {
+        // dropped meanwhile (the spool limit started a new generation): nothing to upload
+        log.debug("litewake [{}]: {} was dropped from the spool while uploading", name, e.key());
+        return true;
+      }
+      if (stopped) {
+        log.debug("litewake [{}]: upload of {} ended by close: {}", name, e.key(), ex.toString());
+        return false;
+      }
+      lastError = ex;
+      if (failures++ == 0) {
+        log.warn("litewake [{}]: upload of {} to {} failed, will retry: {}", name, e.key(), replica.location(), ex.toString());
+      } else {
+        log.debug("litewake [{}]: upload retry {} failed: {}", name, failures, ex.toString());
+      }
+      listener.uploadFailed(replica.location(), e.key(), snapshot, ex, failures);
+      progressed.run();
+      wakeUpIn(Math.min(5_000, 100L << Math.min(failures, 6)));
+      return false;
+    }
+  }
+
+  private void retentionIfDue() {
+    Instant now = clock.instant();
+    if (now.isBefore(retentionDueAt)) {
+      wakeUpIn(untilDue(now));
+      return;
+    }
+    Position p = current.get();
+    if (p == null) {
+      return;
+    }
+    try {
+      ReplicaContents contents = Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
+      Retention.Plan plan = Retention.plan(contents, p.generation(), now, retention);
+      if (!plan.deletions().isEmpty()) {
+        replica.delete(plan.deletions());
+        log.info("litewake [{}]: retention removed {} objects older than {} from {}", name,
+            plan.deletions().size(), retention, replica.location());
+      }
+      retentionDueAt = plan.nextDue();
+    } catch (IOException | RuntimeException e) {
+      if (stopped) {
+        log.debug("litewake [{}]: retention pass on {} ended by close: {}", name, replica.location(), e.toString());
+        return;
+      }
+      log.warn("litewake [{}]: retention pass on {} failed, will retry: {}", name, replica.location(), e.toString());
+      retentionDueAt = clock.instant().plus(Duration.ofMinutes(1));
+    }
+    wakeUpIn(untilDue(clock.instant()));
+  }
+
+  /**
+   * How long to wait before looking at the retention schedule again: until it is due, but at most
+   * a second, so that a clock that jumps (tests inject one) is followed. A look costs no request.
+   */
+  private long untilDue(Instant now) {
+    if (retentionDueAt.isAfter(now.plusSeconds(1))) {
+      return 1000;
+    }
+    return Math.max(1, Duration.between(now, retentionDueAt).toMillis());
+  }
+
+  /** True if the stored object holds exactly the spooled bytes (a retried upload). */
+  private boolean sameContent(Spool.Entry e) throws IOException {
+    try (InputStream stored = replica.open(e.key());
+        InputStream local = new BufferedInputStream(Files.newInputStream(e.file()))) {
+      byte[] a = new byte[1 << 16];
+      byte[] b = new byte[1 << 16];
+      while (true) {
+        int n = stored.readNBytes(a, 0, a.length);
+        int m = local.readNBytes(b, 0, b.length);
+        if (n != m || !Arrays.equals(a, 0, n, b, 0, m)) {
+          return false;
+        }
+        if (n == 0) {
+          return true;
+        }
+      }
+    }
+  }
+
+  private void fenced() {
+    log.error("litewake [{}]: replication to {} is fenced: {}; this instance stops uploading (its writes stay in {}"
+        + " but are not replicated)", name, replica.location(), claim.fencedBy(), spool.dir());
+    listener.fenced(replica.location(), claim.fencedBy());
+    progressed.run();
+  }
+}
