@@ -3,6 +3,7 @@ package io.litewake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.litewake.testing.Await;
 import io.litewake.testing.Dbs;
 import java.net.URI;
 import java.nio.file.Files;
@@ -60,8 +61,8 @@ class OutageTest {
           Dbs.insert(app, 3, 20, 500); // far more WAL than the spool limit
           Thread.sleep(5);
         }
-        Thread.sleep(300);
-        assertThat(again.status().position().generation()).as("spool limit reached: new generation").isNotEqualTo(firstGen);
+        Await.until(Duration.ofSeconds(10), "spool limit reached: new generation",
+            () -> !again.status().position().generation().equals(firstGen));
         // bounded: the snapshot, the WAL as it was at the snapshot, and at most the limit after it
         long bound = limit + Files.size(db) + Files.size(Path.of(db + "-wal")) + 100_000;
         assertThat(again.status().pendingBytes()).as("spool stays bounded").isLessThan(bound);
@@ -113,10 +114,8 @@ class OutageTest {
   }
 
   private static String awaitNewGeneration(Replicator r, String old) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (r.status().position().generation().equals(old) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Await.until(Duration.ofSeconds(10), "a new generation after " + old,
+        () -> !r.status().position().generation().equals(old));
     return r.status().position().generation();
   }
 

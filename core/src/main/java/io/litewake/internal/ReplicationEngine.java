@@ -107,6 +107,7 @@ public final class ReplicationEngine implements AutoCloseable {
     } catch (IOException | SQLException | RuntimeException | Error e) {
       shipping.closeConnections();
       release();
+      spool.removeIfCreated();
       throw e;
     }
     started = true;

@@ -63,6 +63,9 @@ public final class Spool {
     }
   }
 
+  /** True if {@link #open()} created the directory (a first start). */
+  private boolean created;
+
   /** A spool in {@code dir}; nothing on disk changes before {@link #open()}. */
   public Spool(Path dir) {
     this.dir = dir;
@@ -72,6 +75,7 @@ public final class Spool {
 
   /** Creates the spool's directories if needed and reads its queue into the index. */
   public Spool open() throws IOException {
+    created = !Files.exists(dir);
     Files.createDirectories(queue);
     Files.createDirectories(tmp);
     // leftovers of a crash while writing: never complete, never referenced
@@ -140,6 +144,9 @@ public final class Spool {
         throw new io.litewake.LitewakeException("another process is already replicating this database (it holds "
             + file + "); stop it first: two replicators of one database would write conflicting histories");
       }
+      // who holds it, for the messages of whoever finds it taken (a restore that would overwrite)
+      ch.truncate(0);
+      ch.write(java.nio.ByteBuffer.wrap(holderDescription().getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
       FileChannel held = ch;
       return () -> {
         try {
@@ -155,6 +162,68 @@ public final class Spool {
       LOCKED.remove(key);
       throw e;
     }
+  }
+
+  /**
+   * After a start that failed: removes the spool directory again if {@link #open()} created it and
+   * nothing was recorded in it, so that a failed first start leaves the disk as it was.
+   */
+  public void removeIfCreated() {
+    if (!created || !index.isEmpty() || Files.exists(dir.resolve(STATE))) {
+      return;
+    }
+    for (Path p : new Path[] {tmp, queue, dir.resolve("lock"), dir}) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        return; // something else is in it: leave it
+      }
+    }
+  }
+
+  private static String holderDescription() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown host";
+    }
+    return "process " + ProcessHandle.current().pid() + " on " + host + " since " + Instant.now();
+  }
+
+  /**
+   * Who is replicating from the spool in {@code dir} right now (a replicator in this process or
+   * another one holds its lock), or empty. Checking takes the lock for an instant: never call it
+   * on a spool this process replicates from except through this method.
+   */
+  public static java.util.Optional<String> holder(Path dir) {
+    Path file = dir.resolve("lock");
+    if (!Files.isRegularFile(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      if (LOCKED.contains(dir.toRealPath())) {
+        // never open the lock file here: closing any descriptor on it drops this process's lock
+        return java.util.Optional.of("a Replicator in this process (pid " + ProcessHandle.current().pid() + ")");
+      }
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        java.nio.channels.FileLock l = ch.tryLock();
+        if (l != null) {
+          l.release();
+          return java.util.Optional.empty();
+        }
+      }
+      return java.util.Optional.of("a Replicator in " + readHolder(file));
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return java.util.Optional.of("a Replicator in this process");
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static String readHolder(Path file) throws IOException {
+    String s = Files.readString(file).trim();
+    return s.isEmpty() ? "another process" : s;
   }
 
   /** The spool directory. */
