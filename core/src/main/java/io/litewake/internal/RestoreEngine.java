@@ -205,7 +205,7 @@ public final class RestoreEngine {
       List<Generation> withSnapshot = contents.generations().stream().filter(g -> !g.snapshots().isEmpty()).toList();
       if (withSnapshot.isEmpty()) {
         throw new LitewakeException("replica " + where + " holds no snapshot, so nothing can be restored: "
-            + contents.generations().stream().map(g -> Layout.generationPrefix(g.id()) + "snapshots/").toList()
+            + contents.generations().stream().map(g -> Layout.snapshotsPrefix(g.id())).toList()
             + " are empty; the replica is damaged or was written by an incomplete upload");
       }
       gen = withSnapshot.get(withSnapshot.size() - 1);
@@ -323,7 +323,7 @@ public final class RestoreEngine {
           if (w.index() != expectedIndex) {
             throw new LitewakeException("cannot restore from " + r.location() + ": WAL index " + expectedIndex
                 + " of generation " + plan.generation().id() + " is missing (expected object "
-                + new WalSegment(plan.generation().id(), expectedIndex, 0, w.compression(), 0, Instant.EPOCH).key()
+                + Layout.walKey(plan.generation().id(), expectedIndex, 0, w.compression())
                 + "); the replica is damaged after that point: restore an earlier point in time with at() or index()");
           }
           wal = new WalApplier(w.index(), pageSize, plan.generation().id(), r.location());
@@ -628,7 +628,7 @@ public final class RestoreEngine {
 
     void apply(WalSegment w, Fetched file, FileChannel db) throws IOException {
       if (w.offset() != offset) {
-        String expected = new WalSegment(gen, index, offset, w.compression(), 0, Instant.EPOCH).key();
+        String expected = Layout.walKey(gen, index, offset, w.compression());
         throw new LitewakeException("cannot restore from " + location + ": WAL segment " + expected
             + " is missing (the next object is " + w.key() + "); the replica is damaged after that point:"
             + " restore an earlier point in time with at() or index()");
