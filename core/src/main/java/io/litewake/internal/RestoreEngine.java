@@ -88,7 +88,7 @@ public final class RestoreEngine {
     Path target = req.target().toAbsolutePath();
     if (req.ifDatabaseMissing() && Files.exists(target)) {
       LOG.info("litewake [{}]: {} exists, restore skipped", name, target);
-      return skipped("database exists", t0);
+      return skipped(RestoreResult.SkipReason.DATABASE_EXISTS, t0);
     }
     RestoreOutput.checkTarget(target, req.overwrite());
     ReplicaContents contents = list(req.replica());
@@ -97,7 +97,7 @@ public final class RestoreEngine {
     if (contents.isEmpty()) {
       if (req.ifReplicaExists()) {
         LOG.info("litewake [{}]: replica {} is empty, restore skipped", name, location);
-        return skipped("replica empty", t0);
+        return skipped(RestoreResult.SkipReason.REPLICA_EMPTY, t0);
       }
       throw new LitewakeException("cannot restore " + target + " from " + location
           + ": the replica holds no generation; check the URI, or call ifReplicaExists() to start empty");
@@ -113,18 +113,16 @@ public final class RestoreEngine {
       }
       long bytes = out.commit();
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
-      RestoreResult result = new RestoreResult(req.target(), true, null, plan.generation().id(),
-          plan.snapshot().index(), plan.endIndex(), offset, plan.pointInTime(), bytes, plan.objects(), plan.bytes(),
-          took);
+      RestoreResult result = RestoreResult.restored(req.target(), plan.generation().id(), plan.snapshot().index(),
+          plan.endIndex(), offset, plan.pointInTime(), bytes, plan.objects(), plan.bytes(), took);
       LOG.info("litewake [{}]: restored from {} generation {} index {} offset {} ({} bytes, {} objects, {} ms)",
           name, location, plan.generation().id(), plan.endIndex(), offset, bytes, plan.objects(), took.toMillis());
       return result;
     }
   }
 
-  private RestoreResult skipped(String why, long t0) {
-    return new RestoreResult(req.target(), false, why, null, -1, -1, -1, null, 0, 0, 0,
-        Duration.ofNanos(System.nanoTime() - t0));
+  private RestoreResult skipped(RestoreResult.SkipReason why, long t0) {
+    return RestoreResult.skipped(req.target(), why, Duration.ofNanos(System.nanoTime() - t0));
   }
 
   /**

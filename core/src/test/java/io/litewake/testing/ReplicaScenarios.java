@@ -143,7 +143,7 @@ public abstract class ReplicaScenarios {
       r.sync();
       Path atT = dir.resolve("pit-at.db");
       RestoreResult res = Restore.from(uri).to(atT).at(t).run();
-      assertThat(res.pointInTime()).isBeforeOrEqualTo(t);
+      assertThat(res.pointInTime()).hasValueSatisfying(p -> assertThat(p).isBeforeOrEqualTo(t));
       assertThat(Dbs.dump(atT)).isEqualTo(stateA);
       Path latest = dir.resolve("pit-latest.db");
       restore(uri, latest);
