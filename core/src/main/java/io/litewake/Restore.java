@@ -5,6 +5,7 @@ import io.litewake.internal.Layout;
 import io.litewake.internal.Redact;
 import io.litewake.internal.Replicas;
 import io.litewake.internal.RestoreEngine;
+import io.litewake.internal.RestorePoint;
 import io.litewake.spi.Replica;
 import java.io.IOException;
 import java.net.URI;
@@ -208,8 +209,10 @@ public final class Restore {
    * Runs the restore.
    *
    * @return what was restored, or why nothing was
-   * @throws LitewakeException if the restore is impossible or a replica object is damaged or
-   *     missing; nothing is then left at the output path
+   * @throws ReplicaDamagedException if a replica object the restore needs is damaged or missing
+   *     (the exception names it); nothing is then left at the output path
+   * @throws LitewakeException if the restore is otherwise impossible; nothing is then left at the
+   *     output path
    * @throws IllegalStateException if no output path was set, or options contradict
    */
   public RestoreResult run() {
@@ -220,11 +223,8 @@ public final class Restore {
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
     Replica r = open("cannot restore " + target + " from ");
     try {
-      RestoreEngine.Outcome o = new RestoreEngine(new RestoreEngine.Request(r, target, at, generation, index,
-          ifDatabaseMissing, ifReplicaExists, overwrite, parallelism == null ? 16 : parallelism,
-          integrityCheck == null || integrityCheck, started)).run();
-      return new RestoreResult(target, o.restored(), o.skipReason(), o.generation(), o.snapshotIndex(), o.index(),
-          o.offset(), o.pointInTime(), o.databaseBytes(), o.objects(), o.downloadedBytes(), o.elapsed());
+      return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
+          overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, started)).run();
     } catch (IOException e) {
       throw new LitewakeException("cannot restore " + target + " from " + r.location() + ": " + e.getMessage(), e);
     } finally {
@@ -232,6 +232,17 @@ public final class Restore {
         r.close();
       }
     }
+  }
+
+  private RestorePoint point() {
+    RestorePoint p = RestorePoint.latest();
+    if (generation != null) {
+      p = p.inGeneration(generation);
+    }
+    if (at != null) {
+      p = p.at(at);
+    }
+    return index == null ? p : p.upToIndex(index);
   }
 
   private Replica open(String what) {

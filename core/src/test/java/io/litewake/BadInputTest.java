@@ -149,11 +149,20 @@ class BadInputTest {
 
     RestoreResult skipped = Restore.from(uri).to(existing).ifDatabaseMissing().run();
     assertThat(skipped.restored()).isFalse();
+    assertThat(skipped.skipped()).contains(RestoreResult.SkipReason.DATABASE_EXISTS);
+    assertThat(skipped.generation()).isEmpty();
+    assertThat(skipped.index()).isEmpty();
+    assertThat(skipped.pointInTime()).isEmpty();
+    assertThat(skipped).hasToString("RestoreResult[" + existing + ": skipped, the database exists (DATABASE_EXISTS)]");
     assertThat(Files.readString(existing)).isEqualTo("precious");
 
     Files.writeString(Path.of(existing + "-wal"), "stale");
     RestoreResult replaced = Restore.from(uri).to(existing).overwrite().run();
     assertThat(replaced.restored()).isTrue();
+    assertThat(replaced.skipped()).isEmpty();
+    assertThat(replaced.generation()).isPresent();
+    assertThat(replaced.snapshotIndex()).isPresent();
+    assertThat(replaced.databaseBytes()).hasValue(Files.size(existing));
     assertThat(Path.of(existing + "-wal")).doesNotExist();
     assertThat(Dbs.scalar(existing, "SELECT count(*) FROM t")).isEqualTo(10);
 
@@ -195,6 +204,8 @@ class BadInputTest {
     assertThat(out).doesNotExist();
     RestoreResult r = Restore.from(uri).to(out).ifReplicaExists().run();
     assertThat(r.restored()).isFalse();
+    assertThat(r.skipped()).contains(RestoreResult.SkipReason.REPLICA_EMPTY);
+    assertThat(r.objects()).isZero();
     assertThat(out).doesNotExist();
   }
 }

@@ -48,7 +48,15 @@ public final class Layout {
     return GENERATIONS + generation + "/";
   }
 
-  /** Parses a listing into generations; objects outside the layout go to the ignored list. */
+  /** The prefix of a generation's snapshots, ending in {@code /}. */
+  public static String snapshotsPrefix(String generation) {
+    return generationPrefix(generation) + "snapshots/";
+  }
+
+  /**
+   * Parses a listing into generations; objects outside the layout go to the ignored list, and so
+   * do keys whose index or offset does not fit in a signed 64-bit number.
+   */
   public static ReplicaContents parse(String location, List<StoredObject> objects) {
     Map<String, List<Snapshot>> snaps = new TreeMap<>();
     Map<String, List<WalSegment>> wals = new TreeMap<>();
@@ -56,18 +64,17 @@ public final class Layout {
     List<String> ignored = new ArrayList<>();
     for (StoredObject o : objects) {
       Matcher m = SNAPSHOT.matcher(o.key());
-      if (m.matches()) {
-        Snapshot s = new Snapshot(m.group(1), Long.parseLong(m.group(2), 16),
+      if (m.matches() && hex(m.group(2)) >= 0) {
+        Snapshot s = new Snapshot(m.group(1), hex(m.group(2)),
             Compression.forExtension(m.group(3)), o.size(), o.lastModified());
         snaps.computeIfAbsent(s.generation(), k -> new ArrayList<>()).add(s);
         widen(bounds, s.generation(), o.lastModified());
         continue;
       }
       m = WAL.matcher(o.key());
-      if (m.matches()) {
-        WalSegment w = new WalSegment(m.group(1), Long.parseLong(m.group(2), 16),
-            Long.parseLong(m.group(3), 16), Compression.forExtension(m.group(4)), o.size(),
-            o.lastModified());
+      if (m.matches() && hex(m.group(2)) >= 0 && hex(m.group(3)) >= 0) {
+        WalSegment w = new WalSegment(m.group(1), hex(m.group(2)), hex(m.group(3)),
+            Compression.forExtension(m.group(4)), o.size(), o.lastModified());
         wals.computeIfAbsent(w.generation(), k -> new ArrayList<>()).add(w);
         widen(bounds, w.generation(), o.lastModified());
         continue;
@@ -85,6 +92,12 @@ public final class Layout {
     gens.sort(Comparator.comparing(Generation::updatedAt).thenComparing(Generation::id));
     ignored.sort(null);
     return new ReplicaContents(location, gens, ignored);
+  }
+
+  /** Parses 8 to 16 hex digits; -1 when the value does not fit in a signed 64-bit number. */
+  private static long hex(String digits) {
+    long v = Long.parseUnsignedLong(digits, 16);
+    return v < 0 ? -1 : v;
   }
 
   private static void widen(Map<String, Instant[]> bounds, String gen, Instant t) {

@@ -119,9 +119,37 @@ public final class WalScanner {
     }
   }
 
+  /** What {@link #checkFrame} found. */
+  enum FrameCheck {
+    /** The salts are the header's and the checksum chains. */
+    VALID,
+    /** The salts are not the header's: the frame belongs to another life of the WAL. */
+    OTHER_SALTS,
+    /** The salts match but the cumulative checksum does not chain. */
+    BAD_CHECKSUM
+  }
+
+  /**
+   * Verifies one frame the way {@link #scan} and {@link #copyCommitted} do (the one frame
+   * verifier, also used by restores) and says why it does not verify.
+   *
+   * @param s the cumulative checksum before the frame, advanced in place (meaningful only when
+   *     the frame is {@link FrameCheck#VALID})
+   */
+  static FrameCheck checkFrame(Wal.Header h, byte[] buf, int off, int[] s) {
+    if (frameValid(h, buf, off, s)) {
+      return FrameCheck.VALID;
+    }
+    return saltsMatch(h, buf, off) ? FrameCheck.BAD_CHECKSUM : FrameCheck.OTHER_SALTS;
+  }
+
+  private static boolean saltsMatch(Wal.Header h, byte[] buf, int off) {
+    return Wal.u32(buf, off + 8) == h.salt1() && Wal.u32(buf, off + 12) == h.salt2();
+  }
+
   /** Verifies one frame (salts, checksum chained from {@code s}) and advances {@code s}. */
   private static boolean frameValid(Wal.Header h, byte[] buf, int off, int[] s) {
-    if (Wal.u32(buf, off + 8) != h.salt1() || Wal.u32(buf, off + 12) != h.salt2()) {
+    if (!saltsMatch(h, buf, off)) {
       return false;
     }
     Wal.checksum(h.bigEndian(), buf, off, 8, s);

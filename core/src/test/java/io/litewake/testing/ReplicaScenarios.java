@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.litewake.Generation;
 import io.litewake.LitewakeException;
 import io.litewake.ReplicaContents;
+import io.litewake.ReplicaDamagedException;
 import io.litewake.Replicator;
 import io.litewake.Restore;
 import io.litewake.RestoreResult;
@@ -142,7 +143,7 @@ public abstract class ReplicaScenarios {
       r.sync();
       Path atT = dir.resolve("pit-at.db");
       RestoreResult res = Restore.from(uri).to(atT).at(t).run();
-      assertThat(res.pointInTime()).isBeforeOrEqualTo(t);
+      assertThat(res.pointInTime()).hasValueSatisfying(p -> assertThat(p).isBeforeOrEqualTo(t));
       assertThat(Dbs.dump(atT)).isEqualTo(stateA);
       Path latest = dir.resolve("pit-latest.db");
       restore(uri, latest);
@@ -218,7 +219,8 @@ public abstract class ReplicaScenarios {
     Path out = dir.resolve("out-damaged.db");
     assertThatThrownBy(() -> restore(uri, out))
         .isInstanceOf(LitewakeException.class)
-        .hasMessageContaining(victim.key());
+        .hasMessageContaining(victim.key())
+        .satisfies(e -> assertDamaged(e, victim.key()));
     assertNothingAt(out);
   }
 
@@ -236,7 +238,8 @@ public abstract class ReplicaScenarios {
     assertThatThrownBy(() -> restore(uri, out))
         .isInstanceOf(LitewakeException.class)
         .hasMessageContaining(victim.key())
-        .hasMessageContaining("missing");
+        .hasMessageContaining("missing")
+        .satisfies(e -> assertDamaged(e, victim.key()));
     assertNothingAt(out);
   }
 
@@ -278,15 +281,23 @@ public abstract class ReplicaScenarios {
       WalSegment last = g.walSegments().get(g.walSegments().size() - 1);
       rewrite(raw, last.key(), b -> java.util.Arrays.copyOf(b, b.length / 2), dir);
       Path out = dir.resolve("junk-truncated.db");
-      assertThatThrownBy(() -> restore(uri, out)).isInstanceOf(LitewakeException.class).hasMessageContaining(last.key());
+      assertThatThrownBy(() -> restore(uri, out)).isInstanceOf(LitewakeException.class).hasMessageContaining(last.key())
+          .satisfies(e -> assertDamaged(e, last.key()));
       assertNothingAt(out);
       // a missing snapshot
       raw.delete(g.snapshots().stream().map(io.litewake.Snapshot::key).toList());
       Path none = dir.resolve("junk-nosnap.db");
       assertThatThrownBy(() -> restore(uri, none)).isInstanceOf(LitewakeException.class)
-          .hasMessageContaining("no snapshot");
+          .hasMessageContaining("no snapshot")
+          .satisfies(e -> assertDamaged(e, "generations/" + g.id() + "/snapshots/"));
       assertNothingAt(none);
     }
+  }
+
+  /** Asserts that {@code e} is a {@link ReplicaDamagedException} naming {@code key}. */
+  protected static void assertDamaged(Throwable e, String key) {
+    assertThat(e).isInstanceOf(ReplicaDamagedException.class);
+    assertThat(((ReplicaDamagedException) e).key()).isEqualTo(key);
   }
 
   protected void assertNothingAt(Path out) throws IOException {

@@ -145,7 +145,7 @@ abstract class InteropScenarios extends InteropBase {
     Path latest = dir.resolve("litewake-latest.db");
     RestoreResult r = Restore.from(target.litewakeUri()).to(latest).run();
     assertThat(r.restored()).isTrue();
-    assertThat(r.generation()).isEqualTo(newest.id());
+    assertThat(r.generation()).contains(newest.id());
     assertThat(Dbs.integrity(latest)).isEqualTo("ok");
     // Litestream's _litestream_seq/_litestream_lock are data: after the final sync, all of it matches
     assertThat(Dbs.dump(latest)).isEqualTo(end);

@@ -70,6 +70,7 @@ public final class Quickstart {
 
     RestoreResult result = Restore.from(replica).to(db).ifDatabaseMissing().ifReplicaExists().run();
     System.out.println("restored: " + result);
+    result.pointInTime().ifPresent(t -> System.out.println("point in time restored: " + t));
     try (Connection restored = DriverManager.getConnection("jdbc:sqlite:" + db)) {
       long back = count(restored);
       System.out.printf("restored database has %d orders (%s)%n", back, back == orders ? "all of them" : "MISMATCH");

@@ -130,7 +130,11 @@ public final class OrdersApp implements AutoCloseable {
     }
     int add = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     try (OrdersApp app = boot(Path.of(args[0]), URI.create(args[1]))) {
-      System.out.println("boot: " + app.restored());
+      RestoreResult boot = app.restored();
+      System.out.println(boot.skipped()
+          .map(why -> "boot: nothing restored (" + why + ")")
+          .orElseGet(() -> "boot: restored generation " + boot.generation().orElseThrow() + " as of "
+              + boot.pointInTime().orElseThrow()));
       for (int i = 0; i < add; i++) {
         app.addOrder("item-" + i, 1 + i % 5);
       }

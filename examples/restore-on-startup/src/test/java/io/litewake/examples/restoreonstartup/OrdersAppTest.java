@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litewake.RestoreResult.SkipReason;
 import io.litewake.testkit.ReplicaTesting;
 import io.litewake.testkit.S3Extension;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,7 @@ class OrdersAppTest {
     Path db = dir.resolve("data/orders.db");
     try (OrdersApp first = OrdersApp.boot(db, replica)) { // first boot ever: empty replica
       assertFalse(first.restored().restored(), "nothing to restore on the first boot");
+      assertEquals(Optional.of(SkipReason.REPLICA_EMPTY), first.restored().skipped());
       for (int i = 0; i < 50; i++) {
         first.addOrder("widget", i);
       }
@@ -35,6 +38,7 @@ class OrdersAppTest {
 
     try (OrdersApp second = OrdersApp.boot(db, replica)) {
       assertTrue(second.restored().restored(), "restored from the replica");
+      assertTrue(second.restored().pointInTime().isPresent(), "the point in time restored");
       assertEquals(50, second.orderCount());
       second.addOrder("gadget", 1);
       second.sync();
@@ -43,6 +47,7 @@ class OrdersAppTest {
 
     try (OrdersApp third = OrdersApp.boot(db, replica)) { // the disk survived: keep it
       assertFalse(third.restored().restored(), "an existing database is kept");
+      assertEquals(Optional.of(SkipReason.DATABASE_EXISTS), third.restored().skipped());
       assertEquals(51, third.orderCount());
     }
   }

@@ -1,0 +1,338 @@
+package io.litewake.internal;
+
+import io.litewake.Compression;
+import io.litewake.LitewakeException;
+import io.litewake.Snapshot;
+import io.litewake.WalSegment;
+import io.litewake.spi.Replica;
+import io.litewake.spi.StoredObject;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Downloads the objects of a restore ahead of the thread that applies them. WAL segments download
+ * in plan order on {@code parallelism} threads: small ones (at most {@link #SMALL_OBJECT} stored
+ * bytes) into memory, decompressed there while the memory budget ({@link #MEMORY_BUDGET}) allows,
+ * larger ones to temporary files in a work directory beside the target. The snapshot is read as
+ * one stream ({@link #stream}) or, after a stream broke off, downloaded to a file ({@link
+ * #download}).
+ *
+ * <p>State: the window of downloads in flight and the position in the plan belong to the one
+ * thread that restores (it calls every method; the class is not thread-safe). Download threads
+ * share only the memory budget (a {@link Semaphore}) and fill the {@link Fetched} they return,
+ * which the restoring thread reads after {@link Future#get()}.
+ */
+final class RestoreFetcher implements AutoCloseable {
+  /**
+   * WAL segments stored in at most this many bytes are downloaded into memory and decompressed by
+   * the download thread; larger ones go through a temporary file, like snapshots.
+   */
+  static final int SMALL_OBJECT = 1 << 20;
+  /**
+   * Bytes of small objects (compressed while downloading, then decompressed) held in memory at
+   * once, whatever the database size. A segment that would not fit is applied from its compressed
+   * bytes, streaming, on the apply thread.
+   */
+  static final int MEMORY_BUDGET = 32 << 20;
+  /** Downloads queued ahead of the apply thread at most. */
+  static final int MAX_WINDOW = 4096;
+
+  private final Replica replica;
+  private final Path target;
+  private final List<WalSegment> segments;
+  private final ExecutorService pool;
+  private final Path work;
+  private final int ahead;
+  private final Semaphore budget = new Semaphore(MEMORY_BUDGET);
+  private final Deque<Future<Fetched>> window = new ArrayDeque<>();
+  /** The next segment to submit. */
+  private int submitted;
+  /** The next segment {@link #next()} returns. */
+  private int taken;
+
+  /**
+   * Creates the work directory beside {@code target} and starts the first downloads.
+   *
+   * @param segments the WAL segments, in the order {@link #next()} returns them
+   */
+  RestoreFetcher(Replica replica, Path target, List<WalSegment> segments, int parallelism) throws IOException {
+    this.replica = replica;
+    this.target = target;
+    this.segments = List.copyOf(segments);
+    String name = target.getFileName().toString();
+    this.work = Files.createTempDirectory(target.getParent(), "." + name + ".litewake-dl-");
+    this.pool = Executors.newFixedThreadPool(parallelism, runnable -> {
+      Thread t = new Thread(runnable, "litewake-restore-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+    this.ahead = Math.max(2, parallelism * 2);
+    refill();
+  }
+
+  /**
+   * Opens the snapshot for one streaming read.
+   *
+   * @return the compressed bytes; a failure of the download itself, now or while reading, is a
+   *     {@link SourceFailed}
+   * @throws io.litewake.ReplicaDamagedException if the object is missing
+   */
+  InputStream stream(Snapshot s) throws IOException {
+    try {
+      return new SourceStream(replica.open(stored(s)));
+    } catch (NoSuchFileException e) {
+      throw RestoreErrors.missing(replica.location(), s.key(), e);
+    } catch (IOException e) {
+      throw new SourceFailed(e);
+    }
+  }
+
+  /**
+   * Downloads the snapshot to a file (the replica's retried download) and opens it.
+   *
+   * @return the compressed bytes; closing the stream deletes the file
+   */
+  InputStream download(Snapshot s) throws IOException {
+    Path file = await(pool.submit(() -> fetch(stored(s))), s.key());
+    return new FilterInputStream(Files.newInputStream(file)) {
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          Files.deleteIfExists(file);
+        }
+      }
+    };
+  }
+
+  /**
+   * Waits for the next WAL segment of the plan and keeps the downloads ahead of it.
+   *
+   * @return the segment's content; close it once applied
+   */
+  Fetched next() throws IOException {
+    WalSegment w = segments.get(taken++);
+    refill();
+    Fetched f = await(window.poll(), w.key());
+    refill();
+    return f;
+  }
+
+  /** How many downloads in the window have finished (for logs). */
+  long finished() {
+    return window.stream().filter(Future::isDone).count();
+  }
+
+  /** Stops the downloads and deletes the work directory. */
+  @Override
+  public void close() throws IOException {
+    pool.shutdownNow();
+    try (var files = Files.list(work)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+    Files.deleteIfExists(work);
+  }
+
+  /**
+   * Starts downloads: small segments until the memory budget is used up (bounded by memory, not
+   * by count, so that they all download while the snapshot does), segments that need a
+   * temporary file while fewer than {@code ahead} downloads are queued. It never blocks: when the
+   * budget is exhausted it waits for the segments in flight to be applied; with nothing in
+   * flight, the whole budget is free.
+   */
+  private void refill() {
+    while (submitted < segments.size() && window.size() < MAX_WINDOW) {
+      WalSegment w = segments.get(submitted);
+      int held = (int) Math.max(1, Math.min(w.size(), Integer.MAX_VALUE));
+      if (w.size() <= SMALL_OBJECT && budget.tryAcquire(held)) {
+        window.add(pool.submit(() -> fetchSmall(w, held)));
+      } else if (window.isEmpty() || (window.size() < ahead && w.size() > SMALL_OBJECT)) {
+        window.add(pool.submit(() -> new Fetched(budget, fetch(stored(w)))));
+      } else {
+        break;
+      }
+      submitted++;
+    }
+  }
+
+  /** Downloads a small segment into memory and decompresses it if the budget allows. */
+  private Fetched fetchSmall(WalSegment w, int held) throws IOException {
+    Fetched f = new Fetched(budget, null);
+    f.permits = held;
+    try {
+      byte[] raw;
+      try (InputStream in = replica.open(w.key())) {
+        raw = in.readAllBytes();
+      }
+      if (raw.length < w.size()) {
+        throw new IOException("download of " + w.key() + " is truncated: got " + raw.length + " of "
+            + w.size() + " bytes");
+      }
+      BudgetSink out = new BudgetSink(budget);
+      try {
+        Codecs.decompressInto(w.compression(), raw, raw.length, out);
+        f.data = out.buf;
+        f.dataLen = out.len;
+        f.permits += out.reserved;
+        budget.release(held);
+        f.permits -= held;
+      } catch (IOException | RuntimeException e) {
+        // over budget, or damaged: the apply thread decompresses it streaming and reports it
+        budget.release(out.reserved);
+        f.raw = raw;
+      }
+      return f;
+    } catch (Throwable t) {
+      f.close();
+      throw t;
+    }
+  }
+
+  private Path fetch(StoredObject o) throws IOException {
+    Path f = Files.createTempFile(work, "obj", ".part");
+    replica.download(o, f);
+    return f;
+  }
+
+  private static StoredObject stored(Snapshot s) {
+    return new StoredObject(s.key(), s.size(), s.createdAt());
+  }
+
+  private static StoredObject stored(WalSegment w) {
+    return new StoredObject(w.key(), w.size(), w.createdAt());
+  }
+
+  private <T> T await(Future<T> f, String key) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LitewakeException("restore of " + target + " interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof NoSuchFileException) {
+        throw RestoreErrors.missing(replica.location(), key, c);
+      }
+      throw new LitewakeException("cannot restore from " + replica.location() + ": download of " + key
+          + " failed: " + c.getMessage(), c);
+    }
+  }
+
+  /**
+   * A downloaded WAL segment: a file, compressed bytes, or decompressed bytes. Closing it
+   * releases its share of the memory budget and deletes its file.
+   */
+  static final class Fetched implements AutoCloseable {
+    private final Semaphore budget;
+    private final Path file;
+    private byte[] raw;
+    private byte[] data;
+    private int dataLen;
+    /** Permits of the memory budget held until the segment is applied. */
+    private int permits;
+
+    private Fetched(Semaphore budget, Path file) {
+      this.budget = budget;
+      this.file = file;
+    }
+
+    /** The decompressed content. */
+    InputStream open(Compression c) throws IOException {
+      if (data != null) {
+        return new ByteArrayInputStream(data, 0, dataLen);
+      }
+      if (raw != null) {
+        return Codecs.decompress(c, new ByteArrayInputStream(raw));
+      }
+      return Codecs.decompress(c, new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    }
+
+    @Override
+    public void close() throws IOException {
+      budget.release(permits);
+      permits = 0;
+      if (file != null) {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
+  /** Output buffer that takes its growth from the memory budget, never waiting for it. */
+  private static final class BudgetSink extends Lz4Frames.Sink {
+    final Semaphore budget;
+    int reserved;
+
+    BudgetSink(Semaphore budget) {
+      super(0);
+      this.budget = budget;
+    }
+
+    @Override
+    void reserve(int bytes) throws IOException {
+      if (!budget.tryAcquire(bytes)) {
+        throw new OverBudget();
+      }
+      reserved += bytes;
+    }
+  }
+
+  private static final class OverBudget extends IOException {
+    OverBudget() {
+      super("over the restore memory budget");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  /** A failure of the download itself while streaming, as opposed to damaged content. */
+  static final class SourceFailed extends IOException {
+    SourceFailed(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** Marks failures of the underlying stream, so that they are not taken for damage. */
+  private static final class SourceStream extends FilterInputStream {
+    SourceStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw new SourceFailed(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw new SourceFailed(e);
+      }
+    }
+  }
+}
