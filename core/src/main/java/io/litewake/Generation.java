@@ -12,9 +12,27 @@ import java.util.Objects;
  * @param walSegments the WAL segments, in (index, offset) order
  * @param createdAt the timestamp of the oldest object
  * @param updatedAt the timestamp of the newest object
+ * @param fenced true if another writer took over the replica after this generation began (the
+ *     writer claim names a generation that started later): its later objects are writes of an
+ *     instance that was no longer the live one, and a restore of the latest state never picks it
  */
 public record Generation(
-    String id, List<Snapshot> snapshots, List<WalSegment> walSegments, Instant createdAt, Instant updatedAt) {
+    String id, List<Snapshot> snapshots, List<WalSegment> walSegments, Instant createdAt, Instant updatedAt,
+    boolean fenced) {
+
+  /**
+   * A generation that is not fenced.
+   *
+   * @param id see the record component
+   * @param snapshots see the record component
+   * @param walSegments see the record component
+   * @param createdAt see the record component
+   * @param updatedAt see the record component
+   */
+  public Generation(String id, List<Snapshot> snapshots, List<WalSegment> walSegments, Instant createdAt,
+      Instant updatedAt) {
+    this(id, snapshots, walSegments, createdAt, updatedAt, false);
+  }
 
   /**
    * Copies the lists and validates the components.
@@ -26,6 +44,7 @@ public record Generation(
    * @param walSegments see the record component
    * @param createdAt see the record component
    * @param updatedAt see the record component
+   * @param fenced see the record component
    */
   public Generation {
     Objects.requireNonNull(id, "id");

@@ -28,7 +28,17 @@ final class Generations {
 
   /** Starts a new generation; its snapshot is written by the next pass. */
   void start(String reason) {
-    state.startGeneration(newGenerationId(clock.millis()));
+    start(reason, newId());
+  }
+
+  /** A new generation id (not yet started). */
+  String newId() {
+    return newGenerationId(clock.millis());
+  }
+
+  /** Starts the new generation {@code id} (made by {@link #newId()}). */
+  void start(String reason, String id) {
+    state.startGeneration(id);
     log.info("litewake [{}]: new generation {} ({})", name, state.generation, reason);
     listener.generationStarted(state.generation, reason);
   }

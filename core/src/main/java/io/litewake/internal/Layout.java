@@ -58,6 +58,14 @@ public final class Layout {
    * do keys whose index or offset does not fit in a signed 64-bit number.
    */
   public static ReplicaContents parse(String location, List<StoredObject> objects) {
+    return parse(location, objects, java.util.Optional.empty());
+  }
+
+  /**
+   * Parses a listing into generations and marks as fenced every generation that began before the
+   * one the writer claim names (when that one is listed): another writer took over after it began.
+   */
+  public static ReplicaContents parse(String location, List<StoredObject> objects, java.util.Optional<String> claimed) {
     Map<String, List<Snapshot>> snaps = new TreeMap<>();
     Map<String, List<WalSegment>> wals = new TreeMap<>();
     Map<String, Instant[]> bounds = new TreeMap<>();
@@ -91,7 +99,13 @@ public final class Layout {
     }
     gens.sort(Comparator.comparing(Generation::updatedAt).thenComparing(Generation::id));
     ignored.sort(null);
-    return new ReplicaContents(location, gens, ignored);
+    Instant takeover = claimed.flatMap(id -> gens.stream().filter(g -> g.id().equals(id)).findFirst())
+        .map(Generation::createdAt).orElse(null);
+    if (takeover != null) {
+      gens.replaceAll(g -> g.id().equals(claimed.get()) || !g.createdAt().isBefore(takeover) ? g
+          : new Generation(g.id(), g.snapshots(), g.walSegments(), g.createdAt(), g.updatedAt(), true));
+    }
+    return new ReplicaContents(location, gens, ignored, claimed);
   }
 
   /** Parses 8 to 16 hex digits; -1 when the value does not fit in a signed 64-bit number. */

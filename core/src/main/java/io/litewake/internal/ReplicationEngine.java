@@ -102,7 +102,7 @@ public final class ReplicationEngine implements AutoCloseable {
       spool.open();
       spoolLock = spool.lock();
       String reason = shipping.resume();
-      checkClaim(reason);
+      claimAtStart(reason);
       shipping.begin(reason);
     } catch (IOException | SQLException | RuntimeException | Error e) {
       shipping.closeConnections();
@@ -119,17 +119,46 @@ public final class ReplicationEngine implements AutoCloseable {
     watcher.start(workers.scheduler());
   }
 
-  /** Refuses to continue a generation that a newer writer took over. */
-  private void checkClaim(String reason) throws IOException {
+  /** How long start() waits for the store to answer its claim before it goes on spooling. */
+  private static final Duration START_STORE_WAIT = Duration.ofSeconds(3);
+
+  /**
+   * Refuses to continue a generation that a newer writer took over, and claims the replica for a
+   * new generation (a PUT: it proves write access). A permanent store error
+   * (access denied, no such bucket, bad credentials, wrong region) fails the start; a transient
+   * one (unreachable, 5xx, timeouts), or no answer within {@link #START_STORE_WAIT}, does not: the
+   * spool absorbs the outage and the uploader claims before its first upload.
+   */
+  private void claimAtStart(String reason) throws IOException {
+    String generation = shipping.generationFor(reason);
     WriterClaim claim = uploader.claim();
-    try {
-      Properties current = claim.read();
-      claim.checkStart(shipping.generation(), reason == null, current);
-    } catch (IOException e) {
-      if (spool.pending().isEmpty() && reason != null) {
-        throw e; // a first start must reach the store
+    CompletableFuture<Void> f = uploader.onStrand(() -> {
+      claim.checkStart(generation, reason == null, claim.read());
+      if (reason != null) {
+        // a new history: claim it now. A continuing one claims at its first upload, as before: a
+        // clone of a live instance's volume must not take the replica over by merely starting
+        claim.claim(generation);
       }
-      LOG.warn("litewake [{}]: cannot read the writer claim of {} ({}); checking later", name, location(), e.toString());
+      return null;
+    });
+    try {
+      f.get(START_STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("litewake [{}]: {} did not answer within {}; replicating into the spool {}, uploads start when it"
+          + " answers", name, location(), START_STORE_WAIT, spool.dir());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LitewakeException("interrupted while claiming " + location(), e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re; // another writer's newer claim: refused
+      }
+      if (io.litewake.spi.ReplicaConfigurationException.isPermanent(c)) {
+        throw (IOException) c;
+      }
+      LOG.warn("litewake [{}]: cannot reach {} ({}); replicating into the spool {}, uploads start when it answers",
+          name, location(), c.toString(), spool.dir());
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,18 @@ public final class RestoreEngine {
    * @throws IOException if the listing fails
    */
   public static ReplicaContents list(Replica replica) throws IOException {
-    return Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
+    List<io.litewake.spi.StoredObject> objects = replica.list(Layout.GENERATIONS);
+    // the claim is read only when the listing holds several generations: only then can it matter
+    java.util.Optional<String> claimed = java.util.Optional.empty();
+    if (objects.stream().map(o -> generationOf(o.key())).distinct().limit(2).count() > 1) {
+      claimed = WriterClaim.claimedGeneration(replica);
+    }
+    return Layout.parse(replica.location(), objects, claimed);
+  }
+
+  private static String generationOf(String key) {
+    int end = key.indexOf('/', Layout.GENERATIONS.length());
+    return end < 0 ? key : key.substring(0, end);
   }
 
   /**

@@ -52,6 +52,10 @@ final class RestorePlanner {
       g = newestAt(contents, at.get());
     } else {
       List<Generation> withSnapshot = contents.generations().stream().filter(x -> !x.snapshots().isEmpty()).toList();
+      List<Generation> live = withSnapshot.stream().filter(x -> !x.fenced()).toList();
+      if (!live.isEmpty()) {
+        withSnapshot = live; // a fenced writer's history is never the latest while the live one is restorable
+      }
       Generation newest = contents.latest().orElseThrow();
       if (withSnapshot.isEmpty()) {
         throw new ReplicaDamagedException("replica " + where + " holds no snapshot, so nothing can be restored: "
@@ -88,11 +92,21 @@ final class RestorePlanner {
    * snapshot not after {@code at} (a later generation wins a tie).
    */
   private static Generation newestAt(ReplicaContents contents, Instant at) {
+    Instant takeover = contents.claimedGeneration().flatMap(contents::generation).map(Generation::createdAt).orElse(null);
+    Generation live = newestAt(contents, at, takeover);
+    return live != null || takeover == null ? orNone(contents, at, live) : orNone(contents, at, newestAt(contents, at, null));
+  }
+
+  /** The newest generation at {@code at}, skipping fenced ones at or after {@code takeover} (if not null). */
+  private static Generation newestAt(ReplicaContents contents, Instant at, Instant takeover) {
     Generation best = null;
     Instant bestTime = null;
     for (Generation g : contents.generations()) {
       if (g.snapshots().stream().allMatch(s -> s.createdAt().isAfter(at))) {
         continue;
+      }
+      if (g.fenced() && takeover != null && !at.isBefore(takeover)) {
+        continue; // after the takeover, this history was no longer the live one
       }
       Instant newest = newestUpTo(g, at);
       if (bestTime == null || !newest.isBefore(bestTime)) {
@@ -100,6 +114,10 @@ final class RestorePlanner {
         best = g;
       }
     }
+    return best;
+  }
+
+  private static Generation orNone(ReplicaContents contents, Instant at, Generation best) {
     if (best == null) {
       throw new LitewakeException("replica " + contents.location() + " holds no snapshot taken at or before " + at
           + "; the oldest state it can restore is from "

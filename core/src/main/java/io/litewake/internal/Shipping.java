@@ -38,6 +38,8 @@ final class Shipping {
   private final BooleanSupplier fenced;
   private final AtomicBoolean passQueued = new AtomicBoolean();
   private Object dbIdentity;
+  /** The id of the generation this start begins, once chosen. */
+  private String newGeneration;
   private int failures;
   private volatile boolean closed;
   private volatile boolean inPass;
@@ -97,16 +99,26 @@ final class Shipping {
     return continuity.resume(pending);
   }
 
-  /** The generation the saved state continues (after {@link #open()} returned null), or null. */
-  String generation() {
-    return state.generation;
+  /**
+   * The generation this start writes: the one the saved state continues ({@code reason} null, after
+   * {@link #resume()}), else a new id that {@link #begin} will start.
+   */
+  String generationFor(String reason) {
+    if (reason == null) {
+      return state.generation;
+    }
+    if (newGeneration == null) {
+      newGeneration = generations.newId();
+    }
+    return newGeneration;
   }
 
-  /** Second half of the start: a new generation if needed, then the first ship (and snapshot). */
+  /** Last step of the start: the new generation if needed, then the first ship (and snapshot). */
   void begin(String reason) throws IOException {
     if (reason != null) {
-      generations.start(reason);
+      generations.start(reason, generationFor(reason));
     }
+    nextDueNanos = System.nanoTime() + cfg.syncInterval().toNanos();
     shipAndSnapshot();
     publish();
   }

@@ -91,6 +91,14 @@ final class Uploader {
     return claim.fencedBy();
   }
 
+  /**
+   * Runs {@code task} on this uploader's strand (the {@link WriterClaim} is owned by it), before
+   * any upload queued after it.
+   */
+  <T> java.util.concurrent.CompletableFuture<T> onStrand(java.util.concurrent.Callable<T> task) {
+    return strand.submit(task);
+  }
+
   /** Queues a drain of the spool unless one is queued already. */
   void kick() {
     if (!stopped && queued.compareAndSet(false, true)) {

@@ -70,6 +70,17 @@ final class WriterClaim {
 
   /** The claim currently stored, or null. */
   Properties read() throws IOException {
+    return read(replica);
+  }
+
+  /** The generation the claim stored in {@code replica} names, if there is a claim. */
+  static java.util.Optional<String> claimedGeneration(Replica replica) throws IOException {
+    Properties p = read(replica);
+    String g = p == null ? null : p.getProperty("generation");
+    return Layout.isGenerationId(g) ? java.util.Optional.of(g) : java.util.Optional.empty();
+  }
+
+  private static Properties read(Replica replica) throws IOException {
     try (InputStream in = replica.open(KEY)) {
       Properties p = new Properties();
       p.load(new StringReader(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
