@@ -10,6 +10,7 @@
  */
 @SuppressWarnings("requires-automatic") // org.lz4.java
 module io.litewake {
+  // a new dependency needs its module name here (jar --describe-module --file X.jar)
   requires transitive java.sql; // Replicator.of(DataSource)
   requires org.xerial.sqlitejdbc;
   requires com.github.luben.zstd_jni;

@@ -6,10 +6,13 @@
  * provider is declared both here ({@code provides}, module path) and in {@code
  * META-INF/services/io.litewake.spi.ReplicaProvider} (class path).
  */
+// "module": javac advises against the terminal digit of "s3"; the name is the published one
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic", "module"})
 module io.litewake.s3 {
   requires transitive io.litewake;
-  // AWS SDK v2 jars are automatic modules (Automatic-Module-Name in their manifests)
+  // AWS SDK v2 and Netty jars are automatic modules (Automatic-Module-Name in their manifests).
+  // A new import that fails with "package ... is declared in the unnamed module, but module
+  // io.litewake.s3 does not read it" needs its jar's module name here.
   requires transitive software.amazon.awssdk.services.s3; // S3Replica.Builder#client, StorageClass
   requires transitive software.amazon.awssdk.auth; // S3Replica.Builder#credentials
   requires transitive software.amazon.awssdk.regions; // S3Replica.Builder#region
