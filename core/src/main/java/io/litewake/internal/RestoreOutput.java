@@ -52,6 +52,13 @@ final class RestoreOutput implements AutoCloseable {
       if (Files.isDirectory(target)) {
         throw new LitewakeException("cannot restore to " + target + ": it is a directory; give a file path");
       }
+      Path spool = target.resolveSibling("." + target.getFileName() + "-litewake");
+      java.util.Optional<String> holder = Spool.holder(spool);
+      if (holder.isPresent()) {
+        throw new LitewakeException("cannot restore to " + target + ": " + holder.get() + " is replicating this"
+            + " database (it holds " + spool.resolve("lock") + "); replacing the file under it would break its"
+            + " history. Stop that replicator (close it) first, then restore");
+      }
     }
     Path dir = target.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
