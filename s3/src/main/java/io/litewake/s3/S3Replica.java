@@ -83,7 +83,7 @@ import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
  *
  * <p>Only four IAM actions are used: {@code s3:ListBucket} (always with a prefix ending in
  * {@code /}), {@code s3:GetObject}, {@code s3:PutObject} and {@code s3:DeleteObject}; restoring
- * needs only the first two. {@link #iamPolicy(URI, boolean)} prints that policy.
+ * needs only the first two. {@link S3IamPolicy} prints that policy.
  *
  * <p>Create one from a URI with {@link #fromUri(URI)} (or Litewake's
  * {@code to(URI)}, through {@link S3ReplicaProvider}), or with {@link #builder()}.
@@ -316,65 +316,6 @@ public final class S3Replica implements Replica {
       throw new LitewakeException("bad s3 replica URI " + masked + ": " + e.getMessage(), e);
     }
     return b;
-  }
-
-  /**
-   * Returns the minimal IAM policy for a replica, as JSON ready to paste into IAM: {@code
-   * s3:ListBucket} conditioned on the replica's prefix, and {@code s3:GetObject} (plus {@code
-   * s3:PutObject} and {@code s3:DeleteObject} to replicate) on the objects under the prefix.
-   * With {@code sse=aws:kms} it adds the KMS actions on the key. For an access point, the
-   * resources are the access point's; its bucket must delegate access to access points.
-   *
-   * @param uri the replica URI
-   * @param restoreOnly {@code true} for a policy that can only list and read (restore)
-   * @return the policy document
-   * @throws LitewakeException if the URI is malformed
-   */
-  public static String iamPolicy(URI uri, boolean restoreOnly) {
-    S3Uri parsed = S3Uri.parse(uri);
-    AccessPointArn arn = parsed.accessPoint();
-    String prefix = parsed.prefix();
-    String listResource;
-    String objectResource;
-    String partition;
-    if (arn != null) {
-      partition = arn.partition();
-      listResource = arn.toString();
-      objectResource = arn + "/object/" + (prefix.isEmpty() ? "" : prefix + "/") + "*";
-    } else {
-      String region = parsed.parameters().getOrDefault("region", "");
-      partition = region.startsWith("cn-") ? "aws-cn"
-          : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-      listResource = "arn:" + partition + ":s3:::" + parsed.bucket();
-      objectResource = listResource + "/" + (prefix.isEmpty() ? "" : prefix + "/") + "*";
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
-    sb.append("    {\n      \"Sid\": \"LitewakeList\",\n      \"Effect\": \"Allow\",\n");
-    sb.append("      \"Action\": [\"s3:ListBucket\"],\n");
-    sb.append("      \"Resource\": \"").append(json(listResource)).append('"');
-    if (!prefix.isEmpty()) {
-      sb.append(",\n      \"Condition\": {\"StringLike\": {\"s3:prefix\": [\"")
-          .append(json(prefix))
-          .append("/*\"]}}");
-    }
-    sb.append("\n    },\n");
-    sb.append("    {\n      \"Sid\": \"LitewakeObjects\",\n      \"Effect\": \"Allow\",\n");
-    sb.append(restoreOnly
-        ? "      \"Action\": [\"s3:GetObject\"],\n"
-        : "      \"Action\": [\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\"],\n");
-    sb.append("      \"Resource\": \"").append(json(objectResource)).append("\"\n    }");
-    if ("aws:kms".equals(parsed.parameters().get("sse"))) {
-      String key = parsed.parameters().get("sse-kms-key-id");
-      String keyResource = key != null && key.startsWith("arn:") ? key : "*";
-      sb.append(",\n    {\n      \"Sid\": \"LitewakeKms\",\n      \"Effect\": \"Allow\",\n");
-      sb.append(restoreOnly
-          ? "      \"Action\": [\"kms:Decrypt\"],\n"
-          : "      \"Action\": [\"kms:Decrypt\", \"kms:GenerateDataKey\"],\n");
-      sb.append("      \"Resource\": \"").append(json(keyResource)).append("\"\n    }");
-    }
-    sb.append("\n  ]\n}\n");
-    return sb.toString();
   }
 
   @Override
@@ -912,7 +853,7 @@ public final class S3Replica implements Replica {
           throw new java.nio.file.AccessDeniedException(what, null,
               "access denied: s3:DeleteObject on " + what + " is not allowed for "
                   + errorContext.accessKeyDescription() + "; grant s3:DeleteObject on the replica"
-                  + " prefix (S3Replica.iamPolicy(uri, false) prints the minimal policy)"
+                  + " prefix (S3IamPolicy.replicate(uri) prints the minimal policy)"
                   + (resp.errors().size() > 1 ? " (" + resp.errors().size() + " keys failed)" : ""));
         }
         for (S3Error err : resp.errors()) {
@@ -1062,10 +1003,6 @@ public final class S3Replica implements Replica {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String json(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   private record ErrorContext(String bucket, String location, String endpointDescription,
