@@ -9,13 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * A parsed {@code s3://} replica URI: {@code s3://BUCKET/PREFIX?params} or
  * {@code s3://arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME[/PREFIX]?params}.
  *
  * <p>{@link java.net.URI} cannot parse an ARN authority (it holds colons), so the raw string is
- * parsed here. Query parameters are named as TiDB BR names them.
+ * parsed here. Query parameters are named as TiDB BR names them; {@link #settings(URI)} maps
+ * them to replica settings.
  */
 public final class S3Uri {
 
@@ -111,6 +113,93 @@ public final class S3Uri {
               + ": bucket names use letters, digits, '.', '-' and '_'");
     }
     return new S3Uri(bucket, normalizePrefix(decode(prefix, masked)), null, params);
+  }
+
+  /**
+   * Maps a replica URI to replica settings: the place it names and the options its query
+   * parameters set (each checked as the builder checks it). Options the URI does not set can be
+   * set on the result.
+   *
+   * @param uri the replica URI
+   * @return the settings, with the URI (secrets masked) as location
+   * @throws LitewakeException naming the URI (masked) and the problem if the URI is malformed or
+   *     has an unknown or bad parameter
+   */
+  public static S3Settings settings(URI uri) {
+    S3Uri parsed = parse(uri);
+    String masked = maskQuery(uri.toString());
+    S3Settings s = new S3Settings();
+    s.place(masked, parsed);
+    Map<String, String> p = parsed.parameters();
+    try {
+      if (p.containsKey("endpoint")) {
+        s.endpoint(parseEndpoint(p.get("endpoint")));
+      }
+      if (p.containsKey("region")) {
+        s.region(p.get("region"));
+      }
+      if (p.containsKey("force-path-style")) {
+        String v = p.get("force-path-style").toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+          throw new IllegalArgumentException(
+              "force-path-style must be true or false, not '" + p.get("force-path-style") + "'");
+        }
+        s.forcePathStyle(Boolean.parseBoolean(v));
+      }
+      if (p.containsKey("storage-class")) {
+        s.storageClass(parseStorageClass(p.get("storage-class")));
+      }
+      encryption(s, p.get("sse"), p.get("sse-kms-key-id"));
+      String ak = p.get("access-key");
+      String sk = p.get("secret-access-key");
+      if ((ak == null) != (sk == null)) {
+        throw new IllegalArgumentException(
+            "access-key and secret-access-key go together: give both or neither (then the AWS"
+                + " default credentials chain is used)");
+      }
+      if (ak != null) {
+        s.credentials(ak, sk);
+      }
+    } catch (IllegalArgumentException | LitewakeException e) {
+      throw new LitewakeException("bad s3 replica URI " + masked + ": " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  private static void encryption(S3Settings s, String sse, String kmsKey) {
+    if (sse == null) {
+      if (kmsKey != null) {
+        throw new IllegalArgumentException(
+            "sse-kms-key-id is given without sse=aws:kms; add sse=aws:kms");
+      }
+    } else if (sse.equals("AES256")) {
+      if (kmsKey != null) {
+        throw new IllegalArgumentException(
+            "sse-kms-key-id is given but sse is AES256; use sse=aws:kms with a KMS key");
+      }
+      s.sseS3();
+    } else if (sse.equals("aws:kms")) {
+      s.sseKms(kmsKey);
+    } else {
+      throw new IllegalArgumentException("sse must be AES256 or aws:kms, not '" + sse + "'");
+    }
+  }
+
+  private static URI parseEndpoint(String value) {
+    try {
+      return URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("endpoint is not a URL: '" + value + "'");
+    }
+  }
+
+  private static StorageClass parseStorageClass(String value) {
+    StorageClass sc = StorageClass.fromValue(value.toUpperCase(Locale.ROOT));
+    if (sc == StorageClass.UNKNOWN_TO_SDK_VERSION) {
+      throw new IllegalArgumentException("unknown storage-class '" + value + "'; valid: "
+          + StorageClass.knownValues());
+    }
+    return sc;
   }
 
   /**
