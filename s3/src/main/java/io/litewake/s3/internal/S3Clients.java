@@ -1,5 +1,6 @@
 package io.litewake.s3.internal;
 
+import io.litewake.internal.Redact;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -129,7 +130,7 @@ public final class S3Clients implements AutoCloseable {
     return new S3Clients(client, true, eventLoops, integrity, new ErrorContext(
         c.bucket(),
         c.location(),
-        custom ? c.endpoint().toString() : "AWS S3 in " + c.region().id(),
+        custom ? Redact.uri(c.endpoint()) : "AWS S3 in " + c.region().id(),
         c.region().id(),
         c.accessKeyDescription() != null ? c.accessKeyDescription()
             : c.credentials() != null ? "the given credentials provider"

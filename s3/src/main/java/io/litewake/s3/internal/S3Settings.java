@@ -1,6 +1,7 @@
 package io.litewake.s3.internal;
 
 import io.litewake.LitewakeException;
+import io.litewake.internal.Redact;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,7 @@ public final class S3Settings {
     requireUnset(this.credentials, "credentials", this.accessKeyDescription);
     this.credentials =
         StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
-    this.accessKeyDescription = "access key " + S3Uri.maskAccessKey(accessKeyId);
+    this.accessKeyDescription = "access key " + Redact.MASK;
   }
 
   /**
@@ -177,9 +178,9 @@ public final class S3Settings {
     if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
         || endpoint.getHost() == null) {
       throw new IllegalArgumentException(
-          "endpoint must be an http:// or https:// URL with a host, not '" + endpoint + "'");
+          "endpoint must be an http:// or https:// URL with a host, not '" + Redact.uri(endpoint) + "'");
     }
-    requireUnset(this.endpoint, "endpoint", this.endpoint);
+    requireUnset(this.endpoint, "endpoint", Redact.uri(this.endpoint));
     this.endpoint = endpoint;
   }
 
@@ -388,7 +389,7 @@ public final class S3Settings {
     if (endpoint != null) {
       sb.append("?endpoint=").append(endpoint);
     }
-    return sb.toString();
+    return Redact.text(sb.toString());
   }
 
   private void encryption(SseSettings wanted, String what) {

@@ -1,6 +1,7 @@
 package io.litewake.s3.internal;
 
 import io.litewake.LitewakeException;
+import io.litewake.internal.Redact;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ public final class S3Uri {
       throw new LitewakeException("s3 replica URI must not be null");
     }
     String raw = uri.toString();
-    String masked = maskQuery(raw);
+    String masked = Redact.text(raw);
     if (!raw.regionMatches(true, 0, "s3://", 0, 5)) {
       throw new LitewakeException(
           "not an s3 replica URI: " + masked + " (expected s3://BUCKET/PREFIX)");
@@ -107,6 +108,11 @@ public final class S3Uri {
       throw new LitewakeException(
           "s3 replica URI has no bucket: " + masked + " (expected s3://BUCKET/PREFIX)");
     }
+    if (bucket.indexOf('@') >= 0) {
+      throw new LitewakeException(
+          "s3 replica URI " + masked + " has user information before the bucket: give credentials"
+              + " as access-key and secret-access-key parameters (or use the AWS default chain)");
+    }
     if (!bucket.matches("[a-zA-Z0-9._-]+")) {
       throw new LitewakeException(
           "invalid bucket name '" + bucket + "' in " + masked
@@ -127,7 +133,7 @@ public final class S3Uri {
    */
   public static S3Settings settings(URI uri) {
     S3Uri parsed = parse(uri);
-    String masked = maskQuery(uri.toString());
+    String masked = Redact.uri(uri);
     S3Settings s = new S3Settings();
     s.place(masked, parsed);
     Map<String, String> p = parsed.parameters();
@@ -189,7 +195,7 @@ public final class S3Uri {
     try {
       return URI.create(value);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("endpoint is not a URL: '" + value + "'");
+      throw new IllegalArgumentException("endpoint is not a URL: '" + Redact.text(value) + "'");
     }
   }
 
@@ -256,48 +262,6 @@ public final class S3Uri {
       throw new LitewakeException("prefix must not contain an empty path segment ('//'): " + prefix);
     }
     return p;
-  }
-
-  /**
-   * Masks the values of secret query parameters in a URI string.
-   *
-   * @param raw a URI string
-   * @return the same string with {@code access-key} shortened and {@code secret-access-key}
-   *     replaced by {@code ****}
-   */
-  public static String maskQuery(String raw) {
-    int q = raw.indexOf('?');
-    if (q < 0) {
-      return raw;
-    }
-    StringBuilder sb = new StringBuilder(raw.substring(0, q + 1));
-    String[] pairs = raw.substring(q + 1).split("&", -1);
-    for (int i = 0; i < pairs.length; i++) {
-      if (i > 0) {
-        sb.append('&');
-      }
-      String pair = pairs[i];
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      if (eq >= 0 && name.equals("secret-access-key")) {
-        sb.append(name).append("=****");
-      } else if (eq >= 0 && name.equals("access-key")) {
-        sb.append(name).append('=').append(maskAccessKey(pair.substring(eq + 1)));
-      } else {
-        sb.append(pair);
-      }
-    }
-    return sb.toString();
-  }
-
-  /**
-   * Masks an access key id, keeping its first four characters (enough to tell keys apart).
-   *
-   * @param accessKey an access key id
-   * @return the masked form
-   */
-  public static String maskAccessKey(String accessKey) {
-    return accessKey.length() <= 4 ? "****" : accessKey.substring(0, 4) + "****";
   }
 
   private static Map<String, String> parseQuery(String query, String masked) {
