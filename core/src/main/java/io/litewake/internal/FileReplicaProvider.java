@@ -26,18 +26,18 @@ public final class FileReplicaProvider implements ReplicaProvider {
         dir = Path.of(uri.getSchemeSpecificPart());
       } else {
         if (uri.getAuthority() != null && !uri.getAuthority().isEmpty()) {
-          throw new LitewakeException("file replica URI " + uri + " has a host ('" + uri.getAuthority()
-              + "'): use file:///absolute/path or file:relative/path");
+          throw new LitewakeException("file replica URI " + Redact.uri(uri) + " has a host"
+              + ": use file:///absolute/path or file:relative/path");
         }
         dir = Path.of(uri.getPath());
       }
     } catch (IllegalArgumentException e) {
-      throw new LitewakeException("invalid file replica URI " + uri + ": " + e.getMessage()
+      throw new LitewakeException("invalid file replica URI " + Redact.uri(uri) + ": " + e.getMessage()
           + "; use file:///absolute/path", e);
     }
     if (uri.getQuery() != null) {
-      throw new LitewakeException("file replica URI " + uri + " takes no query parameters; remove '?"
-          + uri.getQuery() + "'");
+      throw new LitewakeException("file replica URI " + Redact.uri(uri) + " takes no query parameters;"
+          + " remove the query (from '?' on)");
     }
     return new FileReplica(dir);
   }

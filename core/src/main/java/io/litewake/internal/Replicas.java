@@ -44,7 +44,7 @@ public final class Replicas {
   public static Replica open(URI uri) {
     String scheme = uri.getScheme();
     if (scheme == null) {
-      throw new LitewakeException("replica URI '" + uri + "' has no scheme: use s3://bucket/prefix or file:///dir");
+      throw new LitewakeException("replica URI '" + Redact.uri(uri) + "' has no scheme: use s3://bucket/prefix or file:///dir");
     }
     scheme = scheme.toLowerCase(Locale.ROOT);
     TreeSet<String> available = new TreeSet<>();

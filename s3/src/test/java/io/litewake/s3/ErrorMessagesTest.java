@@ -34,7 +34,8 @@ class ErrorMessagesTest {
     try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(), "AKIAUNKNOWN00000", "whatever")).build()) {
       assertThatThrownBy(() -> r.list(""))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("does not know the access key id access key AKIA****")
+          .hasMessageContaining("does not know the access key id access key ****")
+          .hasMessageNotContaining("AKIAUNKNOWN")
           .hasMessageContaining("check the access-key parameter")
           .hasMessageNotContaining("whatever");
     }

@@ -88,7 +88,7 @@ class MinimalPolicyTest {
           .isInstanceOf(AccessDeniedException.class)
           .hasMessageContaining("s3:PutObject")
           .hasMessageContaining(prefix + "/generations/00000000000000aa/wal/x")
-          .hasMessageContaining("iamPolicy");
+          .hasMessageContaining("S3IamPolicy.replicate(uri)");
       assertThatThrownBy(() -> replica.delete(List.of(wal)))
           .isInstanceOf(AccessDeniedException.class)
           .hasMessageContaining("s3:DeleteObject")

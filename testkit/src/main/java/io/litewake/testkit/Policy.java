@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * on the objects under one replica name of the server's bucket. Every other request — another
  * action, a key or list prefix outside the name, another bucket, a bucket-level call such as
  * {@code HeadBucket} — is answered with a real S3 {@code 403 AccessDenied} error, as AWS does
- * under a policy like the one {@code S3Replica.iamPolicy(uri, restoreOnly)} prints.
+ * under a policy like the ones {@code S3IamPolicy.replicate(uri)} and {@code S3IamPolicy.restore(uri)}
+ * print.
  *
  * <pre>{@code
  * s3.policy(Policy.replicate("orders"));                            // what replication needs

@@ -107,8 +107,8 @@ public final class S3Errors {
                 + context.accessKeyDescription()
                 + "; grant "
                 + action
-                + " on that key/prefix (S3Replica.iamPolicy(uri, restoreOnly) prints the minimal"
-                + " policy)"
+                + " on that key/prefix (S3IamPolicy.replicate(uri) or S3IamPolicy.restore(uri) prints"
+                + " the minimal policy)"
                 + rid);
       }
       if ("PermanentRedirect".equals(code)

@@ -1,6 +1,7 @@
 package io.litewake.s3.internal;
 
 import io.litewake.LitewakeException;
+import io.litewake.internal.Redact;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +10,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * A parsed {@code s3://} replica URI: {@code s3://BUCKET/PREFIX?params} or
  * {@code s3://arn:PARTITION:s3:REGION:ACCOUNT:accesspoint/NAME[/PREFIX]?params}.
  *
  * <p>{@link java.net.URI} cannot parse an ARN authority (it holds colons), so the raw string is
- * parsed here. Query parameters are named as TiDB BR names them.
+ * parsed here. Query parameters are named as TiDB BR names them; {@link #settings(URI)} maps
+ * them to replica settings.
  */
 public final class S3Uri {
 
@@ -55,7 +58,7 @@ public final class S3Uri {
       throw new LitewakeException("s3 replica URI must not be null");
     }
     String raw = uri.toString();
-    String masked = maskQuery(raw);
+    String masked = Redact.text(raw);
     if (!raw.regionMatches(true, 0, "s3://", 0, 5)) {
       throw new LitewakeException(
           "not an s3 replica URI: " + masked + " (expected s3://BUCKET/PREFIX)");
@@ -105,12 +108,104 @@ public final class S3Uri {
       throw new LitewakeException(
           "s3 replica URI has no bucket: " + masked + " (expected s3://BUCKET/PREFIX)");
     }
+    if (bucket.indexOf('@') >= 0) {
+      throw new LitewakeException(
+          "s3 replica URI " + masked + " has user information before the bucket: give credentials"
+              + " as access-key and secret-access-key parameters (or use the AWS default chain)");
+    }
     if (!bucket.matches("[a-zA-Z0-9._-]+")) {
       throw new LitewakeException(
           "invalid bucket name '" + bucket + "' in " + masked
               + ": bucket names use letters, digits, '.', '-' and '_'");
     }
     return new S3Uri(bucket, normalizePrefix(decode(prefix, masked)), null, params);
+  }
+
+  /**
+   * Maps a replica URI to replica settings: the place it names and the options its query
+   * parameters set (each checked as the builder checks it). Options the URI does not set can be
+   * set on the result.
+   *
+   * @param uri the replica URI
+   * @return the settings, with the URI (secrets masked) as location
+   * @throws LitewakeException naming the URI (masked) and the problem if the URI is malformed or
+   *     has an unknown or bad parameter
+   */
+  public static S3Settings settings(URI uri) {
+    S3Uri parsed = parse(uri);
+    String masked = Redact.uri(uri);
+    S3Settings s = new S3Settings();
+    s.place(masked, parsed);
+    Map<String, String> p = parsed.parameters();
+    try {
+      if (p.containsKey("endpoint")) {
+        s.endpoint(parseEndpoint(p.get("endpoint")));
+      }
+      if (p.containsKey("region")) {
+        s.region(p.get("region"));
+      }
+      if (p.containsKey("force-path-style")) {
+        String v = p.get("force-path-style").toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+          throw new IllegalArgumentException(
+              "force-path-style must be true or false, not '" + p.get("force-path-style") + "'");
+        }
+        s.forcePathStyle(Boolean.parseBoolean(v));
+      }
+      if (p.containsKey("storage-class")) {
+        s.storageClass(parseStorageClass(p.get("storage-class")));
+      }
+      encryption(s, p.get("sse"), p.get("sse-kms-key-id"));
+      String ak = p.get("access-key");
+      String sk = p.get("secret-access-key");
+      if ((ak == null) != (sk == null)) {
+        throw new IllegalArgumentException(
+            "access-key and secret-access-key go together: give both or neither (then the AWS"
+                + " default credentials chain is used)");
+      }
+      if (ak != null) {
+        s.credentials(ak, sk);
+      }
+    } catch (IllegalArgumentException | LitewakeException e) {
+      throw new LitewakeException("bad s3 replica URI " + masked + ": " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  private static void encryption(S3Settings s, String sse, String kmsKey) {
+    if (sse == null) {
+      if (kmsKey != null) {
+        throw new IllegalArgumentException(
+            "sse-kms-key-id is given without sse=aws:kms; add sse=aws:kms");
+      }
+    } else if (sse.equals("AES256")) {
+      if (kmsKey != null) {
+        throw new IllegalArgumentException(
+            "sse-kms-key-id is given but sse is AES256; use sse=aws:kms with a KMS key");
+      }
+      s.sseS3();
+    } else if (sse.equals("aws:kms")) {
+      s.sseKms(kmsKey);
+    } else {
+      throw new IllegalArgumentException("sse must be AES256 or aws:kms, not '" + sse + "'");
+    }
+  }
+
+  private static URI parseEndpoint(String value) {
+    try {
+      return URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("endpoint is not a URL: '" + Redact.text(value) + "'");
+    }
+  }
+
+  private static StorageClass parseStorageClass(String value) {
+    StorageClass sc = StorageClass.fromValue(value.toUpperCase(Locale.ROOT));
+    if (sc == StorageClass.UNKNOWN_TO_SDK_VERSION) {
+      throw new IllegalArgumentException("unknown storage-class '" + value + "'; valid: "
+          + StorageClass.knownValues());
+    }
+    return sc;
   }
 
   /**
@@ -167,48 +262,6 @@ public final class S3Uri {
       throw new LitewakeException("prefix must not contain an empty path segment ('//'): " + prefix);
     }
     return p;
-  }
-
-  /**
-   * Masks the values of secret query parameters in a URI string.
-   *
-   * @param raw a URI string
-   * @return the same string with {@code access-key} shortened and {@code secret-access-key}
-   *     replaced by {@code ****}
-   */
-  public static String maskQuery(String raw) {
-    int q = raw.indexOf('?');
-    if (q < 0) {
-      return raw;
-    }
-    StringBuilder sb = new StringBuilder(raw.substring(0, q + 1));
-    String[] pairs = raw.substring(q + 1).split("&", -1);
-    for (int i = 0; i < pairs.length; i++) {
-      if (i > 0) {
-        sb.append('&');
-      }
-      String pair = pairs[i];
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      if (eq >= 0 && name.equals("secret-access-key")) {
-        sb.append(name).append("=****");
-      } else if (eq >= 0 && name.equals("access-key")) {
-        sb.append(name).append('=').append(maskAccessKey(pair.substring(eq + 1)));
-      } else {
-        sb.append(pair);
-      }
-    }
-    return sb.toString();
-  }
-
-  /**
-   * Masks an access key id, keeping its first four characters (enough to tell keys apart).
-   *
-   * @param accessKey an access key id
-   * @return the masked form
-   */
-  public static String maskAccessKey(String accessKey) {
-    return accessKey.length() <= 4 ? "****" : accessKey.substring(0, 4) + "****";
   }
 
   private static Map<String, String> parseQuery(String query, String masked) {

@@ -39,7 +39,7 @@ class S3ErrorsTest {
 
     @Override
     public String accessKeyDescription() {
-      return "a***";
+      return "access key ****";
     }
   };
 

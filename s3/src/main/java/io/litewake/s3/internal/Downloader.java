@@ -1,0 +1,194 @@
+package io.litewake.s3.internal;
+
+import io.litewake.spi.StoredObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.FileTransformerConfiguration;
+import software.amazon.awssdk.core.FileTransformerConfiguration.FailureBehavior;
+import software.amazon.awssdk.core.FileTransformerConfiguration.FileWriteOption;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * Reads objects: as a stream (one GET, or a {@link RangedReader} for an object larger than one
+ * range), or into a file (one GET up to the part size, else parallel ranged GETs written in place,
+ * at most the download concurrency in flight). Every read checks the length it gets; a failed
+ * download leaves no file behind. Safe for any thread.
+ */
+public final class Downloader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
+
+  private final S3Access access;
+  private final String location;
+  private final long partSize;
+  private final int concurrency;
+
+  /**
+   * Creates the downloader of one replica.
+   *
+   * @param config the replica's configuration (part size, download concurrency)
+   * @param access its place in the bucket
+   */
+  public Downloader(S3Config config, S3Access access) {
+    this.access = access;
+    this.location = config.location();
+    this.partSize = config.partSize();
+    this.concurrency = config.downloadConcurrency();
+  }
+
+  /**
+   * Opens an object with one GET.
+   *
+   * @param key the replica key
+   * @return the object's bytes, streamed
+   * @throws java.nio.file.NoSuchFileException if there is no such object
+   * @throws IOException if the store fails
+   */
+  public InputStream open(String key) throws IOException {
+    String full = access.full(key);
+    return access.await(
+        access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toBlockingInputStream()),
+        "s3:GetObject", access.where(full));
+  }
+
+  /**
+   * Opens a listed object: parallel ranged GETs read in order when it is larger than one range.
+   *
+   * @param object the listed object
+   * @return the object's bytes, streamed
+   * @throws IOException if the store fails
+   */
+  public InputStream open(StoredObject object) throws IOException {
+    if (object == null) {
+      throw new IllegalArgumentException("object must not be null");
+    }
+    String full = access.full(object.key());
+    if (object.size() <= RangedReader.RANGE) {
+      return open(object.key());
+    }
+    return new RangedReader(access, full, object.size(), concurrency);
+  }
+
+  /**
+   * Downloads a listed object into a file, replacing it; removes the file if the download fails.
+   *
+   * @param object the listed object
+   * @param target the file
+   * @throws IOException if the store fails or the bytes are not all there
+   */
+  public void download(StoredObject object, Path target) throws IOException {
+    if (object == null || target == null) {
+      throw new IllegalArgumentException("object and target must not be null");
+    }
+    String full = access.full(object.key());
+    long size = object.size();
+    long started = System.nanoTime();
+    boolean ok = false;
+    try {
+      if (size <= partSize) {
+        GetObjectResponse resp = access.await(
+            access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toFile(target,
+                FileTransformerConfiguration.builder()
+                    .fileWriteOption(FileWriteOption.CREATE_OR_REPLACE_EXISTING)
+                    .failureBehavior(FailureBehavior.DELETE)
+                    .build())),
+            "s3:GetObject", access.where(full));
+        long got = Files.size(target);
+        if (resp.contentLength() != null && resp.contentLength() != got) {
+          throw new IOException("download of " + access.where(full) + " is truncated: got " + got
+              + " of " + resp.contentLength() + " bytes");
+        }
+      } else {
+        downloadRanges(full, size, target);
+      }
+      ok = true;
+    } finally {
+      if (!ok) {
+        Files.deleteIfExists(target);
+      }
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("{}: downloaded {} ({} bytes) in {} ms", location, object.key(), size,
+          (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  private void downloadRanges(String full, long size, Path target) throws IOException {
+    String where = access.where(full);
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.force(false);
+    }
+    Semaphore slots = new Semaphore(concurrency);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<String> etag = new AtomicReference<>();
+    List<CompletableFuture<GetObjectResponse>> futures = new ArrayList<>();
+    try {
+      for (long start = 0; start < size && failure.get() == null; start += partSize) {
+        long end = Math.min(size, start + partSize) - 1;
+        slots.acquire();
+        if (failure.get() != null) {
+          slots.release();
+          break;
+        }
+        long expectedLength = end - start + 1;
+        CompletableFuture<GetObjectResponse> f = access.plain().getObject(
+            access.get(full).range("bytes=" + start + "-" + end).build(),
+            AsyncResponseTransformer.toFile(target, FileTransformerConfiguration.builder()
+                .fileWriteOption(FileWriteOption.WRITE_TO_POSITION)
+                .position(start)
+                .failureBehavior(FailureBehavior.LEAVE)
+                .build()));
+        long rangeStart = start;
+        f.whenComplete((resp, t) -> {
+          slots.release();
+          if (t != null) {
+            failure.compareAndSet(null, t);
+            return;
+          }
+          String first = resp.eTag() == null ? etag.get() : etag.updateAndGet(e -> e == null ? resp.eTag() : e);
+          String problem = RangedReader.rangeProblem(resp, resp.contentLength(), rangeStart, expectedLength,
+              size, first);
+          if (problem != null) {
+            failure.compareAndSet(null, new IOException("download of " + where + " failed: " + problem));
+          }
+        });
+        futures.add(f);
+      }
+      for (CompletableFuture<GetObjectResponse> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          // recorded in failure by whenComplete
+        }
+      }
+    } catch (InterruptedException e) {
+      futures.forEach(f -> f.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("download of " + where + " was interrupted");
+    }
+    Throwable t = failure.get();
+    if (t != null) {
+      futures.forEach(f -> f.cancel(true));
+      throw access.translate(t, "s3:GetObject", where);
+    }
+    long got = Files.size(target);
+    if (got != size) {
+      throw new IOException("download of " + where + " wrote " + got + " bytes, expected " + size);
+    }
+  }
+}
