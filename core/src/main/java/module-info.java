@@ -19,6 +19,8 @@ module io.litewake {
 
   exports io.litewake;
   exports io.litewake.spi;
+  // shared helpers (Redact, Checks) for the s3 module only: not API
+  exports io.litewake.internal to io.litewake.s3;
 
   uses io.litewake.spi.ReplicaProvider;
 
