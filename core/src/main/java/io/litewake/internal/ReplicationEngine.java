@@ -133,11 +133,16 @@ public final class ReplicationEngine implements AutoCloseable {
     String generation = shipping.generationFor(reason);
     WriterClaim claim = uploader.claim();
     CompletableFuture<Void> f = uploader.onStrand(() -> {
-      claim.checkStart(generation, reason == null, claim.read());
-      if (reason != null) {
-        // a new history: claim it now. A continuing one claims at its first upload, as before: a
-        // clone of a live instance's volume must not take the replica over by merely starting
-        claim.claim(generation);
+      try {
+        claim.checkStart(generation, reason == null, claim.read());
+        if (reason != null) {
+          // a new history: claim it now. A continuing one claims at its first upload, as before:
+          // a clone of a live instance's volume must not take the replica over by merely starting
+          claim.claim(generation);
+        }
+      } catch (IOException e) {
+        uploader.failedBeforeUploads(e); // the start says so once; the uploader retries quietly
+        throw e;
       }
       return null;
     });

@@ -99,6 +99,15 @@ final class Uploader {
     return strand.submit(task);
   }
 
+  /**
+   * On the strand only: the store failed before any upload (the claim at start); the start logged
+   * it, so the first upload failure that follows is not logged again at WARN.
+   */
+  void failedBeforeUploads(Exception e) {
+    failures = Math.max(failures, 1);
+    lastError = e;
+  }
+
   /** Queues a drain of the spool unless one is queued already. */
   void kick() {
     if (!stopped && queued.compareAndSet(false, true)) {

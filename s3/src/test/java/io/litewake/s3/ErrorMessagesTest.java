@@ -33,8 +33,8 @@ class ErrorMessagesTest {
     S3TestServer s3proxy = S3Servers.S3PROXY.server();
     try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(), "AKIAUNKNOWN00000", "whatever")).build()) {
       assertThatThrownBy(() -> r.list(""))
-          .isInstanceOf(IOException.class)
-          .hasMessageContaining("does not know the access key id access key ****")
+          .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
+          .hasMessageContaining("does not know the access key id from the static credentials (access key ****)")
           .hasMessageNotContaining("AKIAUNKNOWN")
           .hasMessageContaining("check the access-key parameter")
           .hasMessageNotContaining("whatever");
@@ -47,7 +47,7 @@ class ErrorMessagesTest {
     try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(),
         s3proxy.accessKey(), "not-the-secret")).build()) {
       assertThatThrownBy(() -> r.list(""))
-          .isInstanceOf(IOException.class)
+          .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
           .hasMessageContaining("rejected the request signature for s3:ListBucket")
           .hasMessageContaining("secret access key does not belong")
           .hasMessageNotContaining("not-the-secret");
@@ -60,12 +60,31 @@ class ErrorMessagesTest {
     URI uri = s3proxy.replicaUri(s3proxy.endpoint(), "no-such-bucket-here", "db");
     try (S3Replica r = S3Replica.fromUri(uri).build()) {
       assertThatThrownBy(() -> r.list(""))
-          .isInstanceOf(IOException.class)
+          .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
           .hasMessageContaining("bucket no-such-bucket-here does not exist at " + s3proxy.endpoint())
           .hasMessageContaining("create the bucket");
       Path f = Files.write(tmp.resolve("f"), new byte[10]);
       assertThatThrownBy(() -> r.put("k", f))
           .hasMessageContaining("bucket no-such-bucket-here does not exist");
+    }
+  }
+
+  @Test
+  void noCredentialsAnywhereIsOneTranslatedMessage() {
+    S3TestServer s3proxy = S3Servers.S3PROXY.server();
+    // no access-key parameter, and nothing in this test JVM's default chain (no environment
+    // variables, no profile, instance metadata disabled by the build)
+    URI uri = URI.create("s3://" + s3proxy.sharedBucket() + "/db?endpoint=" + s3proxy.endpoint() + "&region=us-east-1");
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null
+        && System.getenv("AWS_PROFILE") == null && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")),
+        "this machine has AWS credentials configured");
+    try (S3Replica r = S3Replica.fromUri(uri).build()) {
+      assertThatThrownBy(() -> r.list(""))
+          .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
+          .hasMessageContaining("no AWS credentials for s3:ListBucket")
+          .hasMessageContaining("the AWS default credentials chain found none")
+          .hasMessageContaining("access-key and secret-access-key parameters")
+          .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(700));
     }
   }
 
@@ -76,7 +95,7 @@ class ErrorMessagesTest {
     try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).bucketRegion("eu-west-3").start();
         S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, "db")).build()) {
       assertThatThrownBy(() -> r.list(""))
-          .isInstanceOf(IOException.class)
+          .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
           .hasMessageContaining("is not in region us-east-1 but in eu-west-3")
           .hasMessageContaining("set region=eu-west-3");
     }

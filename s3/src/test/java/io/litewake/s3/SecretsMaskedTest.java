@@ -88,7 +88,7 @@ class SecretsMaskedTest {
         .hasMessageContaining("endpoint was already set to http://****@127.0.0.1:9")
         .satisfies(e -> assertMasked(e.getMessage()));
     assertThatThrownBy(() -> b.credentials("AKIAOTHER", "other"))
-        .hasMessageContaining("credentials was already set to access key ****")
+        .hasMessageContaining("credentials was already set to the static credentials (access key ****)")
         .satisfies(e -> assertMasked(e.getMessage()));
     assertThatThrownBy(() -> S3Replica.builder().endpoint(URI.create("ftp://u:" + ENDPOINT_PASSWORD + "@x")))
         .hasMessageContaining("ftp://****@x").satisfies(e -> assertMasked(e.getMessage()));

@@ -1,5 +1,7 @@
 package io.litewake.s3.internal;
 
+import io.litewake.spi.ReplicaConfigurationException;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -49,7 +51,7 @@ public final class S3Errors {
       String rid = e.requestId() == null ? "" : " (request id " + e.requestId() + ")";
       int status = e.statusCode();
       if ("NoSuchBucket".equals(code)) {
-        return new IOException(
+        return new ReplicaConfigurationException(
             "bucket "
                 + context.bucket()
                 + " does not exist at "
@@ -66,10 +68,10 @@ public final class S3Errors {
         return nsf;
       }
       if ("InvalidAccessKeyId".equals(code)) {
-        return new IOException(
+        return new ReplicaConfigurationException(
             "the store at "
                 + context.endpointDescription()
-                + " does not know the access key id "
+                + " does not know the access key id from "
                 + context.accessKeyDescription()
                 + " used for "
                 + action
@@ -81,15 +83,16 @@ public final class S3Errors {
             e);
       }
       if ("SignatureDoesNotMatch".equals(code)) {
-        return new IOException(
+        return new ReplicaConfigurationException(
             "the store at "
                 + context.endpointDescription()
                 + " rejected the request signature for "
                 + action
                 + " on "
                 + what
-                + ": the secret access key does not belong to access key id "
+                + ": the secret access key does not belong to the access key id (from "
                 + context.accessKeyDescription()
+                + ")"
                 + " (check secret-access-key, AWS_SECRET_ACCESS_KEY or the AWS profile; also"
                 + " the host clock)"
                 + rid,
@@ -116,7 +119,7 @@ public final class S3Errors {
           || "IllegalLocationConstraintException".equals(code)
           || status == 301) {
         String right = bucketRegion(e);
-        return new IOException(
+        return new ReplicaConfigurationException(
             "bucket "
                 + context.bucket()
                 + " is not in region "
@@ -159,6 +162,23 @@ public final class S3Errors {
       }
       return new IOException(
           action + " on " + what + " failed: " + status + " " + code + ": " + awsMessage + rid, e);
+    }
+    if (t instanceof SdkClientException && t.getMessage() != null
+        && t.getMessage().contains("Unable to load credentials")) {
+      // the default chain's own message lists every provider's failure (about 2 KB): say it once
+      return new ReplicaConfigurationException(
+          "no AWS credentials for "
+              + action
+              + " on "
+              + what
+              + ": "
+              + context.accessKeyDescription()
+              + " found none (it tries the system properties aws.accessKeyId and"
+              + " aws.secretAccessKey, the environment variables AWS_ACCESS_KEY_ID and"
+              + " AWS_SECRET_ACCESS_KEY, web identity tokens, the profile in ~/.aws/credentials"
+              + " (AWS_PROFILE), and the container or instance role); set one of those, or the"
+              + " access-key and secret-access-key parameters of the replica URI",
+          null);
     }
     if (t instanceof SdkClientException || t instanceof ApiCallTimeoutException
         || t instanceof ApiCallAttemptTimeoutException) {

@@ -140,7 +140,7 @@ public final class S3Settings {
     requireUnset(this.credentials, "credentials", this.accessKeyDescription);
     this.credentials =
         StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey));
-    this.accessKeyDescription = "access key " + Redact.MASK;
+    this.accessKeyDescription = "the static credentials (access key " + Redact.MASK + ")";
   }
 
   /**
