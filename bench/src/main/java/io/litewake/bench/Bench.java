@@ -1,6 +1,9 @@
 package io.litewake.bench;
 
 import io.litewake.Replicator;
+import io.litewake.testsupport.Litestream;
+import io.litewake.testsupport.S3Front;
+import io.litewake.testsupport.S3ProxyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -14,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,8 +50,8 @@ public final class Bench {
   private final boolean jfr;
   private final String only;
   private final Path work;
-  private S3ProxyProcess s3;
-  private CountingForwarder fwd;
+  private S3ProxyServer s3;
+  private S3Front fwd;
   private Litestream ls;
   private final List<String[]> table = new ArrayList<>();
   /** metric name, Litewake / Litestream (or / baseline), target. */
@@ -96,10 +100,12 @@ public final class Bench {
 
   private void run() throws Exception {
     log("work " + work + ", options " + opt);
-    ls = new Litestream(Litestream.install(), work);
-    s3 = S3ProxyProcess.start(work.resolve("s3proxy"), BUCKET);
-    fwd = new CountingForwarder(s3.port());
-    log("S3Proxy on 127.0.0.1:" + s3.port() + ", counting forwarder on 127.0.0.1:" + fwd.port());
+    ls = new Litestream(Litestream.binary(), work);
+    s3 = S3ProxyServer.builder().directory(work.resolve("s3proxy")).start();
+    s3.createBucket(BUCKET);
+    // counts what each tool sends; keeps client connections alive, so the tools reuse theirs
+    fwd = S3Front.builder(s3.endpoint()).recordLimit(1).start();
+    log("S3Proxy on " + s3.endpoint() + ", counting front on " + fwd.endpoint());
 
     if (runs("throughput")) {
       throughput();
@@ -155,12 +161,12 @@ public final class Bench {
           Path db = newDb("tp");
           String prefix = nextPrefix("tp");
           Replicator rep = null;
-          Process side = null;
+          Litestream.Replicating side = null;
           if (tool == 1) {
             rep = Replicator.of(db).to(litewakeUri(prefix)).start();
             rep.sync();
           } else if (tool == 2) {
-            side = ls.replicate(ls.config(db, fwd.port(), BUCKET, prefix, List.of(), List.of()));
+            side = ls.replicate(lsConfig(db, prefix, List.of(), List.of()));
             awaitSnapshot(prefix, side);
           }
           try {
@@ -170,7 +176,7 @@ public final class Bench {
               rep.close();
             }
             if (side != null) {
-              Litestream.stop(side);
+              stop(side);
             }
           }
           deleteTree(db.getParent());
@@ -199,17 +205,17 @@ public final class Bench {
       Path db = newDb("sess");
       String prefix = nextPrefix("sess");
       Replicator rep = null;
-      Process side = null;
+      Litestream.Replicating side = null;
       try {
         if (tool == 0) {
           rep = Replicator.of(db).to(litewakeUri(prefix)).start();
           rep.sync();
         } else {
-          side = ls.replicate(ls.config(db, fwd.port(), BUCKET, prefix, List.of(), List.of()));
+          side = ls.replicate(lsConfig(db, prefix, List.of(), List.of()));
           awaitSnapshot(prefix, side);
         }
-        fwd.awaitQuiet(3000, 30_000);
-        CountingForwarder.Counts c0 = fwd.counts();
+        quiet(3000, 30_000);
+        S3Front.Counts c0 = fwd.counts();
         long rowBytes;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
             PreparedStatement ps = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
@@ -232,12 +238,12 @@ public final class Bench {
         if (rep != null) {
           rep.sync();
         }
-        fwd.awaitQuiet(3000, 30_000);
-        CountingForwarder.Counts c1 = fwd.counts();
+        quiet(3000, 30_000);
+        S3Front.Counts c1 = fwd.counts();
         Thread.sleep(idle * 1000L);
-        CountingForwarder.Counts c2 = fwd.counts();
-        CountingForwarder.Counts work1 = c1.minus(c0);
-        CountingForwarder.Counts idle1 = c2.minus(c1);
+        S3Front.Counts c2 = fwd.counts();
+        S3Front.Counts work1 = c1.minus(c0);
+        S3Front.Counts idle1 = c2.minus(c1);
         log((tool == 0 ? "Litewake" : "Litestream") + " paced " + paced + " txns (" + rowBytes + " payload bytes): "
             + work1 + "; idle " + idle + " s: " + idle1);
         double[] lag = lag(db, prefix, lagN, side);
@@ -247,14 +253,14 @@ public final class Bench {
           rep.close();
         }
         if (side != null) {
-          Litestream.stop(side);
+          stop(side);
         }
       }
     }
-    CountingForwarder.Counts lwW = (CountingForwarder.Counts) res[0][0];
-    CountingForwarder.Counts lsW = (CountingForwarder.Counts) res[1][0];
-    CountingForwarder.Counts lwI = (CountingForwarder.Counts) res[0][1];
-    CountingForwarder.Counts lsI = (CountingForwarder.Counts) res[1][1];
+    S3Front.Counts lwW = (S3Front.Counts) res[0][0];
+    S3Front.Counts lsW = (S3Front.Counts) res[1][0];
+    S3Front.Counts lwI = (S3Front.Counts) res[0][1];
+    S3Front.Counts lsI = (S3Front.Counts) res[1][1];
     double k = 1000.0 / paced;
     double perHour = 3600.0 / idle;
     add("requests to the store per 1000 txns (200 txn/s, 500 B rows)", fmt1(lwW.requests() * k) + " " + lwW.byKind(),
@@ -276,7 +282,7 @@ public final class Bench {
   }
 
   /** Sparse commits; time from commit until a new WAL object exists in the store. */
-  private double[] lag(Path db, String prefix, int n, Process side) throws Exception {
+  private double[] lag(Path db, String prefix, int n, Litestream.Replicating side) throws Exception {
     double[] out = new double[n];
     Random rnd = new Random(5);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
@@ -331,15 +337,15 @@ public final class Bench {
     // Litestream writes the replica (100 ms monitor/sync so that writes make hundreds of segments)
     Path lsDb = copyDb(base, "restore-ls");
     String lsPrefix = nextPrefix("restore-ls");
-    Path cfg = ls.config(lsDb, fwd.port(), BUCKET, lsPrefix, List.of("monitor-interval: 100ms"),
+    Path cfg = lsConfig(lsDb, lsPrefix, List.of("monitor-interval: 100ms"),
         List.of("sync-interval: 100ms"));
-    Process side = ls.replicate(cfg);
+    Litestream.Replicating side = ls.replicate(cfg);
     try {
       awaitSnapshot(lsPrefix, side);
       trickle(lsDb, seconds);
-      fwd.awaitQuiet(3000, 60_000);
+      quiet(3000, 60_000);
     } finally {
-      Litestream.stop(side);
+      stop(side);
     }
     // Litewake writes a replica of the same data
     Path lwDb = copyDb(base, "restore-lw");
@@ -365,7 +371,7 @@ public final class Bench {
     double[] lwWall = new double[runs];
     for (int i = 0; i < runs; i++) {
       Path o1 = work.resolve("r-ls-" + i + ".db");
-      lsT[i] = ls.restore(cfg, lsDb, o1)[0];
+      lsT[i] = litestreamRestore(cfg, lsDb, o1)[0];
       check(o1, expect);
       Path o2 = work.resolve("r-lw-" + i + ".db");
       long w0 = System.nanoTime();
@@ -405,26 +411,26 @@ public final class Bench {
     // Litestream
     Path lsDb = copyDb(base, "big-ls");
     String lsPrefix = nextPrefix("big-ls");
-    Path cfg = ls.config(lsDb, fwd.port(), BUCKET, lsPrefix, List.of(), List.of());
-    Process side = ls.replicate(cfg);
+    Path cfg = lsConfig(lsDb, lsPrefix, List.of(), List.of());
+    Litestream.Replicating side = ls.replicate(cfg);
     long lsRepT0 = System.nanoTime();
     long lsRep;
     long lsSnapMs;
     try {
       long hwm = 0;
       awaitSnapshot(lsPrefix, side);
-      fwd.awaitQuiet(2000, 600_000);
+      quiet(2000, 600_000);
       lsSnapMs = (System.nanoTime() - lsRepT0) / 1_000_000L;
       trickleRows(lsDb, txns);
-      fwd.awaitQuiet(3000, 60_000);
-      hwm = ProcStatus.field(side.pid(), "VmHWM");
+      quiet(3000, 60_000);
+      hwm = ProcStatus.field(side.process().pid(), "VmHWM");
       lsRep = hwm;
     } finally {
-      Litestream.stop(side);
+      stop(side);
     }
     Files.delete(lsDb);
     Path lsOut = work.resolve("big-ls-out.db");
-    long[] lsRes = ls.restore(cfg, lsDb, lsOut);
+    long[] lsRes = litestreamRestore(cfg, lsDb, lsOut);
     Files.deleteIfExists(lsOut);
     deleteTree(lsDb.getParent());
     // Litewake, child JVM -Xmx128m
@@ -500,9 +506,43 @@ public final class Bench {
   }
 
   private URI litewakeUri(String prefix) {
-    return URI.create("s3://" + BUCKET + "/" + prefix + "?endpoint=http://127.0.0.1:" + fwd.port()
-        + "&region=us-east-1&force-path-style=true&access-key=" + S3ProxyProcess.IDENTITY + "&secret-access-key="
-        + S3ProxyProcess.CREDENTIAL);
+    return s3.replicaUri(fwd.endpoint(), BUCKET, prefix);
+  }
+
+  /** A Litestream configuration replicating {@code db} to {@code prefix} through the counting front. */
+  private Path lsConfig(Path db, String prefix, List<String> dbOptions, List<String> replicaOptions)
+      throws IOException {
+    StringBuilder replica = new StringBuilder(Litestream.s3Replica(fwd.endpoint(), s3.region(), BUCKET, prefix,
+        s3.accessKey(), s3.secretKey()));
+    for (String o : replicaOptions) {
+      replica.append("\n  ").append(o);
+    }
+    return ls.config(db, replica.toString(), dbOptions.toArray(String[]::new));
+  }
+
+  /** SIGTERM (Litestream's final sync), unless it exited already (then a caller reported it). */
+  private static void stop(Litestream.Replicating side) throws InterruptedException {
+    if (side.process().isAlive()) {
+      side.stop();
+    }
+  }
+
+  /** {@code litestream restore -o out -config cfg db}; returns {wall ms, peak RSS kB}. */
+  private long[] litestreamRestore(Path cfg, Path db, Path out) throws IOException, InterruptedException {
+    Path log = work.resolve("restore-" + out.getFileName() + ".log");
+    long t0 = System.nanoTime();
+    Process p = ls.startRestore(cfg, db, out, log);
+    long hwm = ProcStatus.watchPeak(p, 600);
+    long ms = (System.nanoTime() - t0) / 1_000_000L;
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException("litestream restore exited " + p.exitValue() + ":\n" + Files.readString(log));
+    }
+    return new long[] {ms, hwm};
+  }
+
+  /** Waits until no client sent a byte to the store for {@code quietMs}, at most {@code maxMs}. */
+  private void quiet(long quietMs, long maxMs) throws InterruptedException {
+    fwd.awaitQuiet(Duration.ofMillis(quietMs), Duration.ofMillis(maxMs));
   }
 
   private String nextPrefix(String what) {
@@ -667,14 +707,14 @@ public final class Bench {
     }
   }
 
-  private void awaitSnapshot(String prefix, Process side) throws Exception {
+  private void awaitSnapshot(String prefix, Litestream.Replicating side) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (side != null && !side.isAlive()) {
-        throw new IllegalStateException("litestream replicate exited " + side.exitValue());
+      if (side != null) {
+        side.assertAlive();
       }
       if (objects(prefix, "/snapshots/") > 0) {
-        fwd.awaitQuiet(1000, 600_000);
+        quiet(1000, 600_000);
         return;
       }
       Thread.sleep(20);

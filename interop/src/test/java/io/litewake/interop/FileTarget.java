@@ -1,5 +1,6 @@
 package io.litewake.interop;
 
+import io.litewake.testsupport.Litestream;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -12,7 +13,7 @@ record FileTarget(Path dir) implements ReplicaTarget {
 
   @Override
   public String litestreamReplicaYaml() {
-    return "- type: file\n  path: " + dir.toAbsolutePath();
+    return Litestream.fileReplica(dir);
   }
 
   @Override

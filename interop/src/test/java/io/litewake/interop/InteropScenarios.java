@@ -9,6 +9,8 @@ import io.litewake.Replicator;
 import io.litewake.Restore;
 import io.litewake.RestoreResult;
 import io.litewake.spi.Replica;
+import io.litewake.testsupport.Await;
+import io.litewake.testsupport.Litestream;
 import io.litewake.testing.Dbs;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -196,13 +198,8 @@ abstract class InteropScenarios extends InteropBase {
         .syncInterval(Duration.ofMillis(100)).clock(inTwoDays).start()) {
       write(db, 3, 20);
       r.sync();
-      awaitTrue(() -> {
-        try {
-          return Restore.from(rep).list().generation(litestreamGen).isEmpty();
-        } catch (RuntimeException e) {
-          return false;
-        }
-      }, Duration.ofSeconds(10), "retention removes generation " + litestreamGen);
+      Await.until("retention removes generation " + litestreamGen, Duration.ofSeconds(10),
+          () -> Restore.from(rep).list().generation(litestreamGen).isEmpty());
     }
     Path out = dir.resolve("after-retention.db");
     Restore.from(rep).to(out).run();

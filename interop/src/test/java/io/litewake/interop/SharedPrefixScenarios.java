@@ -8,6 +8,7 @@ import io.litewake.Replicator;
 import io.litewake.Restore;
 import io.litewake.RestoreResult;
 import io.litewake.spi.Replica;
+import io.litewake.testsupport.Litestream;
 import io.litewake.testing.Dbs;
 import java.nio.file.Path;
 import java.sql.Connection;

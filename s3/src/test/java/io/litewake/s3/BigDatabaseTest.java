@@ -2,8 +2,7 @@ package io.litewake.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litewake.s3.testing.S3Servers;
-import io.litewake.s3.testing.S3TestServer;
+import io.litewake.testsupport.S3Servers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +20,10 @@ class BigDatabaseTest {
 
   @Test
   void fiveHundredMegabyteDatabaseRoundTripUnderXmx128m() throws Exception {
-    S3TestServer server = S3Servers.S3PROXY.server();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = tmp.resolve("child.log");
     Process p = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        BigDatabaseRoundTrip.class.getName(), server.newReplicaUri().toString(), tmp.toString(), "510"))
+        BigDatabaseRoundTrip.class.getName(), S3Servers.S3PROXY.newReplicaUri().toString(), tmp.toString(), "510"))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean done = p.waitFor(8, TimeUnit.MINUTES);
     if (!done) {

@@ -2,7 +2,7 @@ package io.litewake.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litewake.s3.testing.S3Servers;
+import io.litewake.testsupport.S3Servers;
 import io.litewake.spi.StoredObject;
 import java.io.InputStream;
 import java.nio.file.Files;

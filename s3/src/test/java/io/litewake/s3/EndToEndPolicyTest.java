@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.litewake.Replicator;
 import io.litewake.Restore;
-import io.litewake.s3.testing.PolicyProxy;
-import io.litewake.s3.testing.S3Servers;
-import io.litewake.s3.testing.S3TestServer;
+import io.litewake.testsupport.AccessPolicy;
+import io.litewake.testsupport.Await;
+import io.litewake.testsupport.S3Call;
+import io.litewake.testsupport.S3Front;
+import io.litewake.testsupport.S3Servers;
+import io.litewake.testsupport.S3Server;
 import io.litewake.testing.Dbs;
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,12 +29,12 @@ class EndToEndPolicyTest {
   @ParameterizedTest
   @EnumSource(S3Servers.class)
   void replicateAndRestoreUnderMinimalPoliciesWithNoRejectedRequest(S3Servers backend) throws Exception {
-    S3TestServer server = backend.server();
-    String bucket = server.sharedBucket();
-    String prefix = S3TestServer.newPrefix();
+    S3Server server = backend.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    String prefix = S3Servers.newPrefix();
     Path db = dir.resolve("policy.db");
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix(prefix + "/")
-        .allow(PolicyProxy.REPLICATE).start();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .policy(new AccessPolicy(bucket, prefix + "/", AccessPolicy.REPLICATE)).start();
         Connection app = Dbs.create(db)) {
       URI uri = server.replicaUri(proxy.endpoint(), bucket, prefix);
       // a replica that already holds an expired generation, so the retention pass deletes
@@ -47,20 +50,17 @@ class EndToEndPolicyTest {
           Dbs.insert(app, 3, 50, 300);
           r.sync();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (proxy.requests().stream().noneMatch(q -> q.operation().equals("DeleteObjects"))
-            && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
+        Await.until("the retention pass deletes the expired generation", Duration.ofSeconds(20),
+            () -> proxy.requests().stream().anyMatch(q -> q.operation().equals("DeleteObjects")));
       }
       assertThat(proxy.denied()).as("rejected requests while replicating").isEmpty();
-      assertThat(proxy.requests()).extracting(PolicyProxy.Request::operation)
+      assertThat(proxy.requests()).extracting(S3Call::operation)
           .contains("PutObject", "ListObjectsV2", "DeleteObjects")
           .doesNotContain("HeadBucket", "GetBucketLocation", "CreateBucket", "ListBuckets", "ListMultipartUploads");
       MinimalPolicyTest.assertCleanTraffic(proxy);
     }
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix(prefix + "/")
-        .allow(PolicyProxy.RESTORE).start()) {
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .policy(new AccessPolicy(bucket, prefix + "/", AccessPolicy.RESTORE)).start()) {
       URI uri = server.replicaUri(proxy.endpoint(), bucket, prefix);
       assertThat(Restore.from(uri).list().generations()).as("retention removed the old generation").hasSize(1);
       Path out = dir.resolve("restored.db");

@@ -3,9 +3,13 @@ package io.litewake.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.litewake.s3.testing.PolicyProxy;
-import io.litewake.s3.testing.S3Servers;
-import io.litewake.s3.testing.S3TestServer;
+import io.litewake.testsupport.AccessPolicy;
+import io.litewake.testsupport.Await;
+import io.litewake.testsupport.FaultSchedule;
+import io.litewake.testsupport.S3Call;
+import io.litewake.testsupport.S3Front;
+import io.litewake.testsupport.S3Servers;
+import io.litewake.testsupport.S3Server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,15 +27,15 @@ class ErrorMessagesTest {
 
   @TempDir Path tmp;
 
-  static URI withCredentials(S3TestServer s, String bucket, String accessKey, String secret) {
+  static URI withCredentials(S3Server s, String bucket, String accessKey, String secret) {
     return URI.create("s3://" + bucket + "/db?endpoint=" + s.endpoint() + "&access-key=" + accessKey
         + "&secret-access-key=" + secret);
   }
 
   @Test
   void unknownAccessKeyOnS3Proxy() {
-    S3TestServer s3proxy = S3Servers.S3PROXY.server();
-    try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(), "AKIAUNKNOWN00000", "whatever")).build()) {
+    S3Server s3proxy = S3Servers.S3PROXY.server();
+    try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, S3Servers.SHARED_BUCKET, "AKIAUNKNOWN00000", "whatever")).build()) {
       assertThatThrownBy(() -> r.list(""))
           .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
           .hasMessageContaining("does not know the access key id from the static credentials (access key ****)")
@@ -43,8 +47,8 @@ class ErrorMessagesTest {
 
   @Test
   void wrongSecretOnS3Proxy() {
-    S3TestServer s3proxy = S3Servers.S3PROXY.server();
-    try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, s3proxy.sharedBucket(),
+    S3Server s3proxy = S3Servers.S3PROXY.server();
+    try (S3Replica r = S3Replica.fromUri(withCredentials(s3proxy, S3Servers.SHARED_BUCKET,
         s3proxy.accessKey(), "not-the-secret")).build()) {
       assertThatThrownBy(() -> r.list(""))
           .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
@@ -56,7 +60,7 @@ class ErrorMessagesTest {
 
   @Test
   void missingBucketOnS3Proxy() throws Exception {
-    S3TestServer s3proxy = S3Servers.S3PROXY.server();
+    S3Server s3proxy = S3Servers.S3PROXY.server();
     URI uri = s3proxy.replicaUri(s3proxy.endpoint(), "no-such-bucket-here", "db");
     try (S3Replica r = S3Replica.fromUri(uri).build()) {
       assertThatThrownBy(() -> r.list(""))
@@ -71,10 +75,10 @@ class ErrorMessagesTest {
 
   @Test
   void noCredentialsAnywhereIsOneTranslatedMessage() {
-    S3TestServer s3proxy = S3Servers.S3PROXY.server();
+    S3Server s3proxy = S3Servers.S3PROXY.server();
     // no access-key parameter, and nothing in this test JVM's default chain (no environment
     // variables, no profile, instance metadata disabled by the build)
-    URI uri = URI.create("s3://" + s3proxy.sharedBucket() + "/db?endpoint=" + s3proxy.endpoint() + "&region=us-east-1");
+    URI uri = URI.create("s3://" + S3Servers.SHARED_BUCKET + "/db?endpoint=" + s3proxy.endpoint() + "&region=us-east-1");
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null
         && System.getenv("AWS_PROFILE") == null && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")),
         "this machine has AWS credentials configured");
@@ -90,9 +94,9 @@ class ErrorMessagesTest {
 
   @Test
   void wrongRegionNamesTheRightOne() {
-    S3TestServer server = S3Servers.S3PROXY.server();
-    String bucket = server.sharedBucket();
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).bucketRegion("eu-west-3").start();
+    S3Server server = S3Servers.S3PROXY.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    try (S3Front proxy = S3Front.builder(server.endpoint()).bucketRegion("eu-west-3").start();
         S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, "db")).build()) {
       assertThatThrownBy(() -> r.list(""))
           .isInstanceOf(io.litewake.spi.ReplicaConfigurationException.class)
@@ -123,17 +127,19 @@ class ErrorMessagesTest {
 
   @Test
   void retriesSlowDownAndServerErrorsThenSucceeds() throws Exception {
-    S3TestServer server = S3Servers.S3PROXY.server();
-    String bucket = server.sharedBucket();
-    String prefix = S3TestServer.newPrefix();
+    S3Server server = S3Servers.S3PROXY.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    String prefix = S3Servers.newPrefix();
     Path f = Files.write(tmp.resolve("f"), new byte[1000]);
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).failFirst(2, 503, "SlowDown").start();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .faults(new FaultSchedule().add(FaultSchedule.Kind.SLOW_DOWN, 2)).start();
         S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix)).build()) {
       r.put("k", f);
-      assertThat(proxy.requests()).extracting(PolicyProxy.Request::status).startsWith(503, 503, 0);
+      assertThat(proxy.requests()).extracting(S3Call::status).startsWith(503, 503, 200);
       assertThat(r.list("")).hasSize(1);
     }
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).failFirst(100, 500, "InternalError").start();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .faults(new FaultSchedule().add(FaultSchedule.Kind.INTERNAL_ERROR, 100)).start();
         S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix))
             .maxAttempts(3).build()) {
       assertThatThrownBy(() -> r.list(""))
@@ -146,13 +152,13 @@ class ErrorMessagesTest {
 
   @Test
   void tamperedSinglePartUploadIsRejectedAtUploadTime() throws Exception {
-    S3TestServer server = S3Servers.S3PROXY.server();
-    String bucket = server.sharedBucket();
-    String prefix = S3TestServer.newPrefix();
+    S3Server server = S3Servers.S3PROXY.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    String prefix = S3Servers.newPrefix();
     byte[] data = new byte[100_000];
     new Random(3).nextBytes(data);
     Path f = Files.write(tmp.resolve("f"), data);
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).tamperUploads().start();
+    try (S3Front proxy = S3Front.builder(server.endpoint()).tamperUploads().start();
         S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix)).build()) {
       assertThatThrownBy(() -> r.put("generations/0000000000000001/wal/00000000_00000000.wal.zst", f))
           .isInstanceOf(IOException.class)
@@ -165,28 +171,25 @@ class ErrorMessagesTest {
 
   @Test
   void tamperedMultipartUploadIsRejectedAndDeniedAbortOnlyWarns() throws Exception {
-    S3TestServer server = S3Servers.S3PROXY.server();
-    String bucket = server.sharedBucket();
-    String prefix = S3TestServer.newPrefix();
+    S3Server server = S3Servers.S3PROXY.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    String prefix = S3Servers.newPrefix();
     byte[] data = new byte[(int) (S3Replica.MIN_PART_SIZE + 1000)];
     new Random(4).nextBytes(data);
     Path f = Files.write(tmp.resolve("f"), data);
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix(prefix + "/")
-        .allow(PolicyProxy.REPLICATE).tamperUploads().start();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .policy(new AccessPolicy(bucket, prefix + "/", AccessPolicy.REPLICATE)).tamperUploads().start();
         S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix))
             .partSize(S3Replica.MIN_PART_SIZE).build()) {
       assertThatThrownBy(() -> r.put("generations/0000000000000001/snapshots/00000000.snapshot.zst", f))
           .isInstanceOf(IOException.class)
           .hasMessageContaining("corrupted in transit");
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (System.nanoTime() < deadline
-          && !captured.toString(StandardCharsets.UTF_8).contains("AbortIncompleteMultipartUpload")) {
-        Thread.sleep(50);
-      }
-      assertThat(proxy.denied()).extracting(PolicyProxy.Request::operation).containsOnly("AbortMultipartUpload");
+      Await.until("the failed abort is logged", Duration.ofSeconds(10),
+          () -> captured.toString(StandardCharsets.UTF_8).contains("AbortIncompleteMultipartUpload"));
+      assertThat(proxy.denied()).extracting(S3Call::operation).containsOnly("AbortMultipartUpload");
     } finally {
       System.setErr(original);
     }

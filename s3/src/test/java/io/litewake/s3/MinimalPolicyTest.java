@@ -3,9 +3,11 @@ package io.litewake.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.litewake.s3.testing.PolicyProxy;
-import io.litewake.s3.testing.S3Servers;
-import io.litewake.s3.testing.S3TestServer;
+import io.litewake.testsupport.AccessPolicy;
+import io.litewake.testsupport.S3Call;
+import io.litewake.testsupport.S3Front;
+import io.litewake.testsupport.S3Servers;
+import io.litewake.testsupport.S3Server;
 import io.litewake.spi.StoredObject;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Replication and restore under Litewake's minimal IAM policies, enforced by {@link PolicyProxy}
+ * Replication and restore under Litewake's minimal IAM policies, enforced by an {@link S3Front}
  * in front of each real server: nothing is refused, no bucket-level call is made, and every
  * listing is prefix-scoped.
  */
@@ -34,9 +36,9 @@ class MinimalPolicyTest {
   @ParameterizedTest
   @EnumSource(S3Servers.class)
   void replicateThenRestoreUnderMinimalPolicies(S3Servers backend) throws Exception {
-    S3TestServer server = backend.server();
-    String bucket = server.sharedBucket();
-    String prefix = S3TestServer.newPrefix();
+    S3Server server = backend.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    String prefix = S3Servers.newPrefix();
     byte[] small = random(3000, 1);
     byte[] big = random((int) (S3Replica.MIN_PART_SIZE * 2 + 7), 2); // multipart: 3 parts
     Path smallFile = Files.write(tmp.resolve("small"), small);
@@ -44,8 +46,8 @@ class MinimalPolicyTest {
     String snap = "generations/00000000000000aa/snapshots/00000000.snapshot.zst";
     String wal = "generations/00000000000000aa/wal/00000000_00000000.wal.zst";
 
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix(prefix + "/")
-        .allow(PolicyProxy.REPLICATE).start();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .policy(new AccessPolicy(bucket, prefix + "/", AccessPolicy.REPLICATE)).start();
         S3Replica replica = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix))
             .partSize(S3Replica.MIN_PART_SIZE).build()) {
       assertThat(replica.list("")).isEmpty();
@@ -58,7 +60,7 @@ class MinimalPolicyTest {
           .containsExactly(wal);
       assertThat(proxy.denied()).isEmpty();
       assertCleanTraffic(proxy);
-      assertThat(proxy.requests()).extracting(PolicyProxy.Request::operation)
+      assertThat(proxy.requests()).extracting(S3Call::operation)
           .contains("CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload", "PutObject",
               "DeleteObjects", "ListObjectsV2", "HeadObject");
       // every upload request carries the MD5 of what it sends
@@ -67,8 +69,8 @@ class MinimalPolicyTest {
               assertThat(r.headers()).containsKey("content-md5"));
     }
 
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix(prefix + "/")
-        .allow(PolicyProxy.RESTORE).start();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .policy(new AccessPolicy(bucket, prefix + "/", AccessPolicy.RESTORE)).start();
         S3Replica replica = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix))
             .partSize(S3Replica.MIN_PART_SIZE).build()) {
       List<StoredObject> all = replica.list("");
@@ -93,7 +95,7 @@ class MinimalPolicyTest {
           .isInstanceOf(AccessDeniedException.class)
           .hasMessageContaining("s3:DeleteObject")
           .hasMessageContaining(prefix + "/" + wal);
-      assertThat(proxy.denied()).extracting(PolicyProxy.Request::action)
+      assertThat(proxy.denied()).extracting(S3Call::action)
           .containsOnly("s3:PutObject", "s3:DeleteObject");
     }
   }
@@ -101,11 +103,11 @@ class MinimalPolicyTest {
   @ParameterizedTest
   @EnumSource(S3Servers.class)
   void listingOutsideThePolicyPrefixIsDeniedNamingActionAndPrefix(S3Servers backend) {
-    S3TestServer server = backend.server();
-    String bucket = server.sharedBucket();
-    String prefix = S3TestServer.newPrefix();
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).prefix("somewhere-else/")
-        .allow(PolicyProxy.REPLICATE).start();
+    S3Server server = backend.server();
+    String bucket = S3Servers.SHARED_BUCKET;
+    String prefix = S3Servers.newPrefix();
+    try (S3Front proxy = S3Front.builder(server.endpoint())
+        .policy(new AccessPolicy(bucket, "somewhere-else/", AccessPolicy.REPLICATE)).start();
         S3Replica replica = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, prefix)).build()) {
       assertThatThrownBy(() -> replica.list("generations/"))
           .isInstanceOf(AccessDeniedException.class)
@@ -118,11 +120,11 @@ class MinimalPolicyTest {
     }
   }
 
-  static void assertCleanTraffic(PolicyProxy proxy) {
-    assertThat(proxy.requests()).extracting(PolicyProxy.Request::operation).doesNotContainAnyElementsOf(NEVER);
+  static void assertCleanTraffic(S3Front proxy) {
+    assertThat(proxy.requests()).extracting(S3Call::operation).doesNotContainAnyElementsOf(NEVER);
     assertThat(proxy.requests()).filteredOn(r -> r.action().equals("s3:ListBucket"))
         .isNotEmpty()
-        .allSatisfy(r -> assertThat(r.resource()).endsWith("/"));
+        .allSatisfy(r -> assertThat(r.key()).endsWith("/"));
   }
 
   static byte[] random(int size, long seed) {
@@ -131,7 +133,7 @@ class MinimalPolicyTest {
     return b;
   }
 
-  static URI uri(S3TestServer server, URI endpoint, String bucket, String prefix) {
+  static URI uri(S3Server server, URI endpoint, String bucket, String prefix) {
     return server.replicaUri(endpoint, bucket, prefix);
   }
 }

@@ -1,6 +1,6 @@
 package io.litewake.s3;
 
-import io.litewake.s3.testing.S3Servers;
+import io.litewake.testsupport.S3Servers;
 import io.litewake.testing.ReplicaScenarios;
 import java.net.URI;
 import java.time.Duration;

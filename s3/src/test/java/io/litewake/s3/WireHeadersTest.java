@@ -2,9 +2,10 @@ package io.litewake.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.litewake.s3.testing.PolicyProxy;
-import io.litewake.s3.testing.S3Servers;
-import io.litewake.s3.testing.S3TestServer;
+import io.litewake.testsupport.S3Call;
+import io.litewake.testsupport.S3Front;
+import io.litewake.testsupport.S3Servers;
+import io.litewake.testsupport.S3Server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -21,18 +22,18 @@ class WireHeadersTest {
 
   @Test
   void storageClassesPerKindAndSseKms() throws Exception {
-    S3TestServer server = S3Servers.S3MOCK.server();
-    String bucket = server.sharedBucket();
+    S3Server server = S3Servers.S3MOCK.server();
+    String bucket = S3Servers.SHARED_BUCKET;
     Path f = Files.write(tmp.resolve("f"), "hello".getBytes());
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).start();
-        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3TestServer.newPrefix()))
+    try (S3Front proxy = S3Front.builder(server.endpoint()).start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3Servers.newPrefix()))
             .snapshotStorageClass(StorageClass.STANDARD_IA)
             .walStorageClass(StorageClass.ONEZONE_IA)
             .sseKms("alias/litewake")
             .build()) {
       r.put("generations/0000000000000001/snapshots/00000000.snapshot.zst", f);
       r.put("generations/0000000000000001/wal/00000000_00000000.wal.zst", f);
-      List<PolicyProxy.Request> puts = proxy.requests().stream()
+      List<S3Call> puts = proxy.requests().stream()
           .filter(x -> x.operation().equals("PutObject")).toList();
       assertThat(puts).hasSize(2);
       assertThat(puts.get(0).headers()).containsEntry("x-amz-storage-class", "STANDARD_IA")
@@ -47,14 +48,14 @@ class WireHeadersTest {
 
   @Test
   void sseCustomerKeyIsSentOnWritesAndReads() throws Exception {
-    S3TestServer server = S3Servers.S3MOCK.server();
-    String bucket = server.sharedBucket();
+    S3Server server = S3Servers.S3MOCK.server();
+    String bucket = S3Servers.SHARED_BUCKET;
     Path f = Files.write(tmp.resolve("f"), "hello".getBytes());
     byte[] key = new byte[32];
     key[0] = 7;
     String keyMd5 = Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("MD5").digest(key));
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).start();
-        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3TestServer.newPrefix()))
+    try (S3Front proxy = S3Front.builder(server.endpoint()).start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3Servers.newPrefix()))
             .sseCustomerKey(key).build()) {
       r.put("k", f);
       r.open("k").close();
@@ -71,21 +72,21 @@ class WireHeadersTest {
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.EnumSource(S3Servers.class)
   void aSinglePutAnsweredWithItsMd5IsNotReadBackOtherUploadsAre(S3Servers kind) throws Exception {
-    S3TestServer server = kind.server();
-    String bucket = server.sharedBucket();
+    S3Server server = kind.server();
+    String bucket = S3Servers.SHARED_BUCKET;
     Path small = Files.write(tmp.resolve("small"), "hello".getBytes());
     byte[] bytes = new byte[6 << 20];
     new java.util.Random(1).nextBytes(bytes);
     Path big = Files.write(tmp.resolve("big"), bytes);
-    try (PolicyProxy proxy = PolicyProxy.in(server.endpoint(), bucket).start();
-        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3TestServer.newPrefix()))
+    try (S3Front proxy = S3Front.builder(server.endpoint()).start();
+        S3Replica r = S3Replica.fromUri(server.replicaUri(proxy.endpoint(), bucket, S3Servers.newPrefix()))
             .partSize(5 << 20).build()) {
       r.put("small", small);
       // S3Proxy answers with the MD5 ETag of the bytes it stored; s3mock sends no ETag: read back
-      assertThat(proxy.requests()).extracting(PolicyProxy.Request::operation).containsExactlyElementsOf(
+      assertThat(proxy.requests()).extracting(S3Call::operation).containsExactlyElementsOf(
           kind == S3Servers.S3PROXY ? List.of("PutObject") : List.of("PutObject", "HeadObject"));
       r.put("big", big);
-      assertThat(proxy.requests()).extracting(PolicyProxy.Request::operation)
+      assertThat(proxy.requests()).extracting(S3Call::operation)
           .contains("CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload")
           .endsWith("HeadObject");
       try (java.io.InputStream in = r.open("big")) {

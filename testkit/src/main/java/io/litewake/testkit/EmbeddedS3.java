@@ -1,21 +1,15 @@
 package io.litewake.testkit;
 
+import io.litewake.testsupport.S3Front;
+import io.litewake.testsupport.S3MockServer;
+import io.litewake.testsupport.S3ProxyServer;
+import io.litewake.testsupport.S3Server;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -33,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * }
  * }</pre>
  *
- * <p>In JUnit 5 tests use {@link S3Extension}, which manages one of these. Thread-safe.
+ * <p>In JUnit 5 tests use {@link S3Extension}, which manages one of these. Thread-safe: the
+ * server, front and fault schedule are thread-safe themselves; {@link #close()} is synchronized.
  */
 public final class EmbeddedS3 implements AutoCloseable {
 
@@ -47,35 +42,30 @@ public final class EmbeddedS3 implements AutoCloseable {
 
   /** The bucket used unless {@link Builder#bucket(String)} says otherwise. */
   public static final String DEFAULT_BUCKET = "litewake-test";
-  private static final String REGION = "us-east-1";
 
   private final Backend kind;
-  private final Server server;
+  private final S3Server server;
   private final String bucket;
   private final Faults faults = new Faults();
-  private final FrontProxy front;
-  private volatile S3Client client;
+  private final S3Front front;
   private volatile boolean closed;
 
   private EmbeddedS3(Builder b) {
     this.kind = b.backend;
     this.bucket = b.bucket;
-    Server server = kind == Backend.S3MOCK ? S3MockServer.start() : S3ProxyServer.start(b.s3proxyJar);
-    this.server = server;
-    FrontProxy f = null;
+    S3Server s = kind == Backend.S3MOCK ? S3MockServer.start()
+        : b.s3proxyJar != null ? S3ProxyServer.builder().jar(b.s3proxyJar).start() : S3ProxyServer.start();
+    this.server = s;
+    S3Front f = null;
     try {
-      f = new FrontProxy(server.endpoint(), bucket, faults);
+      f = S3Front.builder(s.endpoint()).faults(faults.schedule()).start();
       this.front = f;
-      client().createBucket(r -> r.bucket(bucket));
+      s.createBucket(bucket);
     } catch (RuntimeException e) {
       if (f != null) {
         f.close();
       }
-      S3Client c = client;
-      if (c != null) {
-        c.close();
-      }
-      server.close();
+      s.close();
       throw e;
     }
   }
@@ -114,13 +104,7 @@ public final class EmbeddedS3 implements AutoCloseable {
   public URI uri(String name) {
     Names.requireValid(name);
     requireOpen();
-    Server s = server;
-    return URI.create("s3://" + bucket + "/" + name
-        + "?endpoint=" + enc(front.endpoint().toString())
-        + "&region=" + REGION
-        + "&force-path-style=true"
-        + "&access-key=" + enc(s.accessKey())
-        + "&secret-access-key=" + enc(s.secretKey()));
+    return server.replicaUri(front.endpoint(), bucket, name);
   }
 
   /**
@@ -149,7 +133,7 @@ public final class EmbeddedS3 implements AutoCloseable {
    * @return {@code us-east-1}
    */
   public String region() {
-    return REGION;
+    return server.region();
   }
 
   /**
@@ -190,30 +174,7 @@ public final class EmbeddedS3 implements AutoCloseable {
    */
   public S3Client client() {
     requireOpen();
-    S3Client c = client;
-    if (c == null) {
-      synchronized (this) {
-        c = client;
-        if (c == null) {
-          Server s = server;
-          c = S3Client.builder()
-              .endpointOverride(s.endpoint())
-              .region(Region.of(REGION))
-              .credentialsProvider(StaticCredentialsProvider.create(
-                  AwsBasicCredentials.create(s.accessKey(), s.secretKey())))
-              .httpClientBuilder(UrlConnectionHttpClient.builder())
-              .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-              .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-              .serviceConfiguration(S3Configuration.builder()
-                  .pathStyleAccessEnabled(true)
-                  .chunkedEncodingEnabled(false)
-                  .build())
-              .build();
-          client = c;
-        }
-      }
-    }
-    return c;
+    return server.client();
   }
 
   /**
@@ -235,7 +196,7 @@ public final class EmbeddedS3 implements AutoCloseable {
   public EmbeddedS3 policy(Policy policy) {
     Objects.requireNonNull(policy, "policy");
     requireOpen();
-    front.policy(policy);
+    front.policy(policy.toAccessPolicy(bucket));
     return this;
   }
 
@@ -255,7 +216,7 @@ public final class EmbeddedS3 implements AutoCloseable {
    * @return an immutable copy
    */
   public List<S3Request> requests() {
-    return front.requests();
+    return front.requests().stream().map(S3Request::of).toList();
   }
 
   /** Forgets the recorded requests. */
@@ -298,16 +259,14 @@ public final class EmbeddedS3 implements AutoCloseable {
    */
   public int deleteReplica(String name) {
     Names.requireValid(name);
-    int n = 0;
-    List<ObjectIdentifier> batch = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (S3Object o : client().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(name + "/")).contents()) {
-      batch.add(ObjectIdentifier.builder().key(o.key()).build());
+      keys.add(o.key());
     }
-    for (ObjectIdentifier id : batch) {
-      client().deleteObject(r -> r.bucket(bucket).key(id.key()));
-      n++;
+    for (String key : keys) {
+      client().deleteObject(r -> r.bucket(bucket).key(key));
     }
-    return n;
+    return keys.size();
   }
 
   /**
@@ -327,10 +286,6 @@ public final class EmbeddedS3 implements AutoCloseable {
     }
     closed = true;
     front.close();
-    S3Client c = client;
-    if (c != null) {
-      c.close();
-    }
     server.close();
   }
 
@@ -338,10 +293,6 @@ public final class EmbeddedS3 implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("the embedded S3 server (" + server.name() + ") is closed");
     }
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Override

@@ -1,11 +1,7 @@
 package io.litewake.testkit;
 
+import io.litewake.testsupport.FaultSchedule;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Faults injected on the endpoint of an {@link EmbeddedS3} (and so of an {@link S3Extension}):
@@ -33,57 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Faults {
 
-  /** What happens to a request. */
-  enum Kind {
-    SLOW_DOWN(503, "SlowDown", "Please reduce your request rate."),
-    INTERNAL_ERROR(500, "InternalError", "We encountered an internal error. Please try again."),
-    SERVICE_UNAVAILABLE(503, "ServiceUnavailable", "Service is unable to handle request."),
-    DROP(0, "dropped", "connection closed without an answer"),
-    LATENCY(0, "latency", "delayed");
-
-    final int status;
-    final String code;
-    final String message;
-
-    Kind(int status, String code, String message) {
-      this.status = status;
-      this.code = code;
-      this.message = message;
-    }
-  }
-
-  private static final class Rule {
-    final Kind kind;
-    final AtomicInteger remaining; // null for a window
-    final long untilNanos;
-    final Duration delay;
-
-    Rule(Kind kind, int count, long untilNanos, Duration delay) {
-      this.kind = kind;
-      this.remaining = count > 0 ? new AtomicInteger(count) : null;
-      this.untilNanos = untilNanos;
-      this.delay = delay;
-    }
-
-    boolean expired(long now) {
-      return remaining != null ? remaining.get() <= 0 : now - untilNanos >= 0;
-    }
-  }
-
-  /** The decision for one request: a delay (may be zero) and an error or drop (may be null). */
-  record Decision(Duration delay, Kind kind) {
-    static final Decision NONE = new Decision(Duration.ZERO, null);
-
-    boolean isNone() {
-      return delay.isZero() && kind == null;
-    }
-  }
-
-  private final List<Rule> errors = new ArrayList<>();
-  private final List<Rule> delays = new ArrayList<>();
-  private final AtomicInteger injected = new AtomicInteger();
+  private final FaultSchedule schedule = new FaultSchedule();
 
   Faults() {}
+
+  /** The schedule the server's front takes its decisions from. */
+  FaultSchedule schedule() {
+    return schedule;
+  }
 
   /**
    * Answers the next {@code requests} requests with {@code 503 SlowDown}, as S3 throttles.
@@ -93,7 +46,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code requests} is not positive
    */
   public Faults slowDown(int requests) {
-    return add(Kind.SLOW_DOWN, requests);
+    schedule.add(FaultSchedule.Kind.SLOW_DOWN, requests);
+    return this;
   }
 
   /**
@@ -104,7 +58,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code window} is not positive
    */
   public Faults slowDown(Duration window) {
-    return add(Kind.SLOW_DOWN, window);
+    schedule.add(FaultSchedule.Kind.SLOW_DOWN, window);
+    return this;
   }
 
   /**
@@ -115,7 +70,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code requests} is not positive
    */
   public Faults internalError(int requests) {
-    return add(Kind.INTERNAL_ERROR, requests);
+    schedule.add(FaultSchedule.Kind.INTERNAL_ERROR, requests);
+    return this;
   }
 
   /**
@@ -126,7 +82,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code window} is not positive
    */
   public Faults internalError(Duration window) {
-    return add(Kind.INTERNAL_ERROR, window);
+    schedule.add(FaultSchedule.Kind.INTERNAL_ERROR, window);
+    return this;
   }
 
   /**
@@ -138,7 +95,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code requests} is not positive
    */
   public Faults dropConnections(int requests) {
-    return add(Kind.DROP, requests);
+    schedule.add(FaultSchedule.Kind.DROP, requests);
+    return this;
   }
 
   /**
@@ -150,7 +108,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code window} is not positive
    */
   public Faults dropConnections(Duration window) {
-    return add(Kind.DROP, window);
+    schedule.add(FaultSchedule.Kind.DROP, window);
+    return this;
   }
 
   /**
@@ -162,7 +121,8 @@ public final class Faults {
    * @throws IllegalArgumentException if {@code window} is not positive
    */
   public Faults outage(Duration window) {
-    return add(Kind.SERVICE_UNAVAILABLE, window);
+    schedule.add(FaultSchedule.Kind.SERVICE_UNAVAILABLE, window);
+    return this;
   }
 
   /**
@@ -174,11 +134,7 @@ public final class Faults {
    * @throws IllegalArgumentException if an argument is not positive
    */
   public Faults latency(Duration delay, int requests) {
-    requirePositive(delay, "delay");
-    requireCount(requests);
-    synchronized (this) {
-      delays.add(new Rule(Kind.LATENCY, requests, 0, delay));
-    }
+    schedule.latency(delay, requests);
     return this;
   }
 
@@ -191,11 +147,7 @@ public final class Faults {
    * @throws IllegalArgumentException if an argument is not positive
    */
   public Faults latency(Duration delay, Duration window) {
-    requirePositive(delay, "delay");
-    requirePositive(window, "window");
-    synchronized (this) {
-      delays.add(new Rule(Kind.LATENCY, 0, System.nanoTime() + window.toNanos(), delay));
-    }
+    schedule.latency(delay, window);
     return this;
   }
 
@@ -204,9 +156,8 @@ public final class Faults {
    *
    * @return this, to chain
    */
-  public synchronized Faults clear() {
-    errors.clear();
-    delays.clear();
+  public Faults clear() {
+    schedule.clear();
     return this;
   }
 
@@ -216,7 +167,7 @@ public final class Faults {
    * @return the count since the server started
    */
   public int injected() {
-    return injected.get();
+    return schedule.injected();
   }
 
   /**
@@ -224,82 +175,12 @@ public final class Faults {
    *
    * @return true while some request would still get a fault
    */
-  public synchronized boolean active() {
-    long now = System.nanoTime();
-    errors.removeIf(r -> r.expired(now));
-    delays.removeIf(r -> r.expired(now));
-    return !errors.isEmpty() || !delays.isEmpty();
-  }
-
-  /** Takes the decision for the request arriving now. */
-  synchronized Decision next() {
-    long now = System.nanoTime();
-    Duration delay = Duration.ZERO;
-    Rule delayRule = take(delays, now);
-    if (delayRule != null) {
-      delay = delayRule.delay;
-    }
-    Rule errorRule = take(errors, now);
-    Decision d = new Decision(delay, errorRule == null ? null : errorRule.kind);
-    if (!d.isNone()) {
-      injected.incrementAndGet();
-    }
-    return d;
-  }
-
-  /** Windows first (they are about time), then the oldest counted rule. */
-  private static Rule take(List<Rule> rules, long now) {
-    rules.removeIf(r -> r.expired(now));
-    for (Rule r : rules) {
-      if (r.remaining == null) {
-        return r;
-      }
-    }
-    for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
-      Rule r = it.next();
-      if (r.remaining.getAndDecrement() > 0) {
-        if (r.remaining.get() <= 0) {
-          it.remove();
-        }
-        return r;
-      }
-      it.remove();
-    }
-    return null;
-  }
-
-  private Faults add(Kind kind, int requests) {
-    requireCount(requests);
-    synchronized (this) {
-      errors.add(new Rule(kind, requests, 0, null));
-    }
-    return this;
-  }
-
-  private Faults add(Kind kind, Duration window) {
-    requirePositive(window, "window");
-    synchronized (this) {
-      errors.add(new Rule(kind, 0, System.nanoTime() + window.toNanos(), null));
-    }
-    return this;
-  }
-
-  private static void requireCount(int requests) {
-    if (requests < 1) {
-      throw new IllegalArgumentException("requests must be at least 1, was " + requests);
-    }
-  }
-
-  private static void requirePositive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + d);
-    }
+  public boolean active() {
+    return schedule.active();
   }
 
   @Override
-  public synchronized String toString() {
-    return "Faults[" + errors.size() + " error rule(s), " + delays.size() + " latency rule(s), "
-        + injected.get() + " injected]";
+  public String toString() {
+    return "Faults[" + schedule + "]";
   }
 }

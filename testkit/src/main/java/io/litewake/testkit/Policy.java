@@ -1,5 +1,6 @@
 package io.litewake.testkit;
 
+import io.litewake.testsupport.AccessPolicy;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Objects;
@@ -10,9 +11,9 @@ import java.util.TreeSet;
  * An IAM-like policy enforced on the endpoint of an {@link EmbeddedS3}: the S3 actions it allows
  * on the objects under one replica name of the server's bucket. Every other request — another
  * action, a key or list prefix outside the name, another bucket, a bucket-level call such as
- * {@code HeadBucket} — is answered with a real S3 {@code 403 AccessDenied} error, as AWS does
- * under a policy like the ones {@code S3IamPolicy.replicate(uri)} and {@code S3IamPolicy.restore(uri)}
- * print.
+ * {@code HeadBucket}, which AWS authorizes as {@code s3:ListBucket} without a prefix — is answered
+ * with a real S3 {@code 403 AccessDenied} error, as AWS does
+ * under a policy like the ones {@code S3IamPolicy.replicate(uri)} and {@code S3IamPolicy.restore(uri)} print.
  *
  * <pre>{@code
  * s3.policy(Policy.replicate("orders"));                            // what replication needs
@@ -28,15 +29,15 @@ import java.util.TreeSet;
  */
 public final class Policy {
   /** {@code s3:ListBucket}: listing keys under a prefix. */
-  public static final String LIST_BUCKET = "s3:ListBucket";
+  public static final String LIST_BUCKET = AccessPolicy.LIST_BUCKET;
   /** {@code s3:GetObject}: reading an object or its metadata. */
-  public static final String GET_OBJECT = "s3:GetObject";
+  public static final String GET_OBJECT = AccessPolicy.GET_OBJECT;
   /** {@code s3:PutObject}: writing an object, including multipart uploads. */
-  public static final String PUT_OBJECT = "s3:PutObject";
+  public static final String PUT_OBJECT = AccessPolicy.PUT_OBJECT;
   /** {@code s3:DeleteObject}: deleting objects. */
-  public static final String DELETE_OBJECT = "s3:DeleteObject";
+  public static final String DELETE_OBJECT = AccessPolicy.DELETE_OBJECT;
   /** {@code s3:AbortMultipartUpload}: abandoning a multipart upload. */
-  public static final String ABORT_MULTIPART_UPLOAD = "s3:AbortMultipartUpload";
+  public static final String ABORT_MULTIPART_UPLOAD = AccessPolicy.ABORT_MULTIPART_UPLOAD;
 
   private final String name;
   private final Set<String> actions;
@@ -134,8 +135,9 @@ public final class Policy {
     return actions;
   }
 
-  boolean allows(String action) {
-    return actions.contains(action);
+  /** This policy as the server's front enforces it: the keys under {@code name + "/"} of {@code bucket}. */
+  AccessPolicy toAccessPolicy(String bucket) {
+    return new AccessPolicy(bucket, name + "/", actions);
   }
 
   private static String requireAction(String a) {

@@ -11,7 +11,12 @@
  *   <li>{@link io.litewake.testkit.Faults} and {@link io.litewake.testkit.Policy} — S3 errors,
  *       dropped connections, latency and IAM-like denials on that server's endpoint;
  *   <li>{@link io.litewake.testkit.ReplicaTesting} — restore into a temporary file, compare with
- *       a live database, describe a replica.
+ *       a live database, describe a replica;
+ *   <li>{@link io.litewake.testkit.ReplicaContractTest} — the contract of {@link
+ *       io.litewake.spi.Replica} as a JUnit suite to extend, for third-party stores.
  * </ul>
+ *
+ * <p>The jar also holds the package {@code io.litewake.testsupport}, the servers and the front
+ * these classes run on: an implementation detail, not API.
  */
 package io.litewake.testkit;

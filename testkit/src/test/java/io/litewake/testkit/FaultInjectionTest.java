@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litewake.LitewakeException;
 import io.litewake.Replicator;
+import io.litewake.testsupport.FaultSchedule;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,15 +146,15 @@ class FaultInjectionTest {
   void faultsQueueInOrderAndClearRemovesThem() {
     Faults f = new Faults();
     f.slowDown(2).internalError(1);
-    assertThat(f.next().kind()).isEqualTo(Faults.Kind.SLOW_DOWN);
-    assertThat(f.next().kind()).isEqualTo(Faults.Kind.SLOW_DOWN);
-    assertThat(f.next().kind()).isEqualTo(Faults.Kind.INTERNAL_ERROR);
-    assertThat(f.next().isNone()).isTrue();
+    assertThat(f.schedule().next().kind()).isEqualTo(FaultSchedule.Kind.SLOW_DOWN);
+    assertThat(f.schedule().next().kind()).isEqualTo(FaultSchedule.Kind.SLOW_DOWN);
+    assertThat(f.schedule().next().kind()).isEqualTo(FaultSchedule.Kind.INTERNAL_ERROR);
+    assertThat(f.schedule().next().isNone()).isTrue();
     f.internalError(5).latency(Duration.ofMillis(10), 1);
     assertThat(f.active()).isTrue();
     f.clear();
     assertThat(f.active()).isFalse();
-    assertThat(f.next().isNone()).isTrue();
+    assertThat(f.schedule().next().isNone()).isTrue();
     assertThat(f.injected()).isEqualTo(3);
     assertThatThrownBy(() -> f.slowDown(0)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("was 0");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.litewake.LitewakeException;
 import io.litewake.Replicator;
 import io.litewake.Restore;
+import io.litewake.testsupport.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,11 +60,11 @@ class PolicyTest {
         Replicator r = Replicator.of(db.file).to(uri).syncInterval(Duration.ofMillis(50))
             .snapshotInterval(Duration.ofMillis(400)).retention(Duration.ofMillis(300))
             .minCheckpointPages(1).maxCheckpointPages(2).start()) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-      while (s3.requests().stream().noneMatch(S3Request::denied) && System.nanoTime() < deadline) {
-        db.insert(3);
-        Thread.sleep(100);
-      }
+      Await.atMost(Duration.ofSeconds(15)).pollEvery(Duration.ofMillis(100))
+          .until("the retention pass is refused a delete", () -> {
+            db.insert(3);
+            return s3.requests().stream().anyMatch(S3Request::denied);
+          });
       r.sync();
       ReplicaTesting.assertReplicaMatches(uri, db.file);
     }

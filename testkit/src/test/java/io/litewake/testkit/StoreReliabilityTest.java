@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.litewake.LitewakeException;
 import io.litewake.Replicator;
+import io.litewake.testsupport.Await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,11 +71,10 @@ class StoreReliabilityTest {
         r.close(); // bounded although the store is down
         r = start(db.file, uri); // a restart in the middle of the outage
         int before = written.get();
-        Thread.sleep(20_000);
-        assertThat(written.get()).as("the application kept writing during the outage").isGreaterThan(before + 50);
-        while (s3.faults().active()) {
-          Thread.sleep(1_000);
-        }
+        Await.until("the application writes 50 more rows during the outage", Duration.ofSeconds(60),
+            () -> written.get() > before + 50);
+        assertThat(s3.faults().active()).as("the outage still lasts").isTrue();
+        Await.until("the two-minute outage is over", Duration.ofMinutes(3), () -> !s3.faults().active());
         stop.set(true);
         app.get();
         r.sync();
