@@ -13,7 +13,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -38,11 +41,18 @@ import javax.sql.DataSource;
  * <p>Instances are thread-safe.
  */
 public final class Replicator implements AutoCloseable {
-  private static final long DEFAULT_SPOOL_LIMIT = 1L << 30;
   private final ReplicationEngine engine;
   private final Duration syncTimeout;
 
-  private Replicator(ReplicationEngine engine, Duration syncTimeout) {
+  /** Run once after close (a group removes its member); set before the replicator is shared. */
+  private volatile Runnable onClose;
+
+  /** Sets what runs once after {@link #close()}. */
+  void onClose(Runnable action) {
+    onClose = action;
+  }
+
+  Replicator(ReplicationEngine engine, Duration syncTimeout) {
     this.engine = engine;
     this.syncTimeout = syncTimeout;
   }
@@ -119,6 +129,11 @@ public final class Replicator implements AutoCloseable {
   @Override
   public void close() {
     engine.close();
+    Runnable r = onClose;
+    if (r != null) {
+      onClose = null;
+      r.run();
+    }
   }
 
   @Override
@@ -130,24 +145,12 @@ public final class Replicator implements AutoCloseable {
    * Configuration of a {@link Replicator}. Every setter checks its argument at once; each option
    * may be set once. Cross-option checks happen in {@link #start()}.
    */
-  public static final class Builder {
+  public static final class Builder extends ReplicationOptions<Builder> {
     private final Path database;
     private final DataSource dataSource;
-    private URI uri;
-    private Replica replica;
-    private Duration syncInterval;
-    private Duration snapshotInterval;
-    private Duration retention;
-    private Compression compression;
+    private List<URI> uris;
+    private List<Replica> replicas;
     private Path spoolDirectory;
-    private Long spoolLimit;
-    private Duration syncTimeout;
-    private Duration closeTimeout;
-    private Integer minCheckpointPages;
-    private Integer maxCheckpointPages;
-    private Clock clock;
-    private Duration fencingCheckInterval;
-    private ReplicationListener listener;
 
     private Builder(Path database, DataSource dataSource) {
       this.database = database;
@@ -155,88 +158,60 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Replicates to the replica at {@code uri}: {@code file:///dir}, or {@code s3://bucket/prefix}
-     * with the {@code io.litewake:litewake-s3} artifact on the class path.
+     * Replicates to the replica at {@code first} and to each of {@code more}: {@code file:///dir},
+     * or {@code s3://bucket/prefix} with the {@code io.litewake:litewake-s3} artifact on the class
+     * path. Each replica uploads on its own: an outage, a slow store or another writer on one never
+     * holds back another, and the local spool keeps an object until every replica has it.
      *
-     * @param uri the replica location
+     * @param first the replica location
+     * @param more further replica locations, all different
      * @return this builder
      */
-    public Builder to(URI uri) {
-      Checks.requireNonNull(uri, "uri");
+    public Builder to(URI first, URI... more) {
+      Checks.requireNonNull(first, "uri");
+      Checks.requireNonNull(more, "more");
       requireNoReplica();
-      Checks.requireArgument(uri.getScheme() != null, "replica URI '" + Redact.uri(uri)
-          + "' has no scheme: use s3://bucket/prefix or file:///dir");
-      this.uri = uri;
+      List<URI> all = new ArrayList<>();
+      all.add(first);
+      all.addAll(Arrays.asList(more));
+      List<String> problems = new ArrayList<>();
+      for (URI u : all) {
+        if (u == null) {
+          problems.add("a replica URI is null");
+        } else if (u.getScheme() == null) {
+          problems.add("replica URI '" + Redact.uri(u) + "' has no scheme: use s3://bucket/prefix or file:///dir");
+        }
+      }
+      if (problems.isEmpty() && new HashSet<>(all).size() < all.size()) {
+        problems.add("the same replica URI is given twice: " + all.stream().map(Redact::uri).toList());
+      }
+      Checks.requireArgument(problems.isEmpty(), String.join("; ", problems));
+      this.uris = List.copyOf(all);
       return this;
     }
 
     /**
-     * Replicates to a replica the caller created (and closes).
+     * Replicates to replicas the caller created (and closes), each uploading on its own.
      *
-     * @param replica the replica
+     * @param first the replica
+     * @param more further replicas
      * @return this builder
      */
-    public Builder to(Replica replica) {
-      Checks.requireNonNull(replica, "replica");
+    public Builder to(Replica first, Replica... more) {
+      Checks.requireNonNull(first, "replica");
+      Checks.requireNonNull(more, "more");
       requireNoReplica();
-      this.replica = replica;
+      List<Replica> all = new ArrayList<>();
+      all.add(first);
+      for (Replica r : more) {
+        all.add(Checks.requireNonNull(r, "replica"));
+      }
+      this.replicas = List.copyOf(all);
       return this;
     }
 
-    /**
-     * How often committed transactions are copied from the WAL (default 1 second). This bounds
-     * the replication lag; {@link Replicator#sync()} does not wait for it.
-     *
-     * @param interval a positive duration
-     * @return this builder
-     */
-    public Builder syncInterval(Duration interval) {
-      Checks.requirePositive(interval, "syncInterval");
-      Checks.requireUnset(syncInterval, "syncInterval");
-      syncInterval = interval;
-      return this;
-    }
-
-    /**
-     * How often a new snapshot of the whole database is written, when it changed (default 24
-     * hours). Restores replay the WAL from the last snapshot, so shorter intervals make restores
-     * faster and replicas larger.
-     *
-     * @param interval a positive duration
-     * @return this builder
-     */
-    public Builder snapshotInterval(Duration interval) {
-      Checks.requirePositive(interval, "snapshotInterval");
-      Checks.requireUnset(snapshotInterval, "snapshotInterval");
-      snapshotInterval = interval;
-      return this;
-    }
-
-    /**
-     * How far back point-in-time restores must stay possible (default 24 hours). Older snapshots,
-     * WAL segments and generations are deleted once nothing in the window needs them.
-     *
-     * @param retention a positive duration
-     * @return this builder
-     */
-    public Builder retention(Duration retention) {
-      Checks.requirePositive(retention, "retention");
-      Checks.requireUnset(this.retention, "retention");
-      this.retention = retention;
-      return this;
-    }
-
-    /**
-     * How objects are compressed (default {@link Compression#ZSTD}; {@link Compression#LZ4} keeps
-     * the replica readable by Litestream v0.3).
-     *
-     * @param compression the codec
-     * @return this builder
-     */
-    public Builder compression(Compression compression) {
-      Checks.requireNonNull(compression, "compression");
-      Checks.requireUnset(this.compression, "compression");
-      this.compression = compression;
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -256,123 +231,6 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * How many bytes of WAL segments the spool may hold while the store is unreachable (default
-     * 1 GiB). Past it, the pending history is dropped and a new generation starts from a
-     * snapshot: the latest state still reaches the store when it is back, but point-in-time
-     * history of the outage is lost (a WARN line says so). The snapshot itself is not counted.
-     *
-     * @param bytes a positive number of bytes
-     * @return this builder
-     */
-    public Builder spoolLimit(long bytes) {
-      Checks.requireArgument(bytes > 0, "spoolLimit must be positive, was " + bytes);
-      Checks.requireUnset(spoolLimit, "spoolLimit");
-      spoolLimit = bytes;
-      return this;
-    }
-
-    /**
-     * How long {@link Replicator#sync()} waits for the replica (default 1 minute).
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     */
-    public Builder syncTimeout(Duration timeout) {
-      Checks.requirePositive(timeout, "syncTimeout");
-      Checks.requireUnset(syncTimeout, "syncTimeout");
-      syncTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * How long {@link Replicator#close()} waits for pending uploads (default 10 seconds).
-     *
-     * @param timeout a positive duration
-     * @return this builder
-     */
-    public Builder closeTimeout(Duration timeout) {
-      Checks.requirePositive(timeout, "closeTimeout");
-      Checks.requireUnset(closeTimeout, "closeTimeout");
-      closeTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * How often, at most, a replicator that is uploading checks that no other replicator took
-     * over the replica (default 10 seconds; never while idle). A replicator whose replica was
-     * taken over by one started later stops uploading and its {@link Replicator#sync()} fails.
-     *
-     * @param interval a positive duration
-     * @return this builder
-     */
-    public Builder fencingCheckInterval(Duration interval) {
-      Checks.requirePositive(interval, "fencingCheckInterval");
-      Checks.requireUnset(fencingCheckInterval, "fencingCheckInterval");
-      fencingCheckInterval = interval;
-      return this;
-    }
-
-    /**
-     * WAL size, in pages, above which the replicator runs a PASSIVE checkpoint after copying
-     * (default 1000, like SQLite's auto-checkpoint), when the WAL grew by fewer pages than this
-     * since the last pass; a faster writer's WAL is left to {@link #maxCheckpointPages(int)},
-     * so that the application's own commits never do the copying on the replicator's behalf.
-     *
-     * @param pages a positive page count
-     * @return this builder
-     */
-    public Builder minCheckpointPages(int pages) {
-      Checks.requireArgument(pages > 0, "minCheckpointPages must be positive, was " + pages);
-      Checks.requireUnset(minCheckpointPages, "minCheckpointPages");
-      minCheckpointPages = pages;
-      return this;
-    }
-
-    /**
-     * WAL size, in pages, above which the replicator briefly takes the write lock to copy and
-     * check point the WAL, so that the application's next commit restarts it from the start
-     * (default 10000): at the next pass, and at most once per sync interval unless the WAL grew
-     * past four times this size. A WAL file left larger than this by a burst of writes is
-     * truncated once the writer pauses.
-     *
-     * @param pages a positive page count, larger than {@link #minCheckpointPages(int)}
-     * @return this builder
-     */
-    public Builder maxCheckpointPages(int pages) {
-      Checks.requireArgument(pages > 0, "maxCheckpointPages must be positive, was " + pages);
-      Checks.requireUnset(maxCheckpointPages, "maxCheckpointPages");
-      maxCheckpointPages = pages;
-      return this;
-    }
-
-    /**
-     * The clock for snapshot intervals and retention (default the system UTC clock). For tests.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      Checks.requireNonNull(clock, "clock");
-      Checks.requireUnset(this.clock, "clock");
-      this.clock = clock;
-      return this;
-    }
-
-    /**
-     * Receives replication events (uploads, snapshots, new generations, store errors, fencing),
-     * for metrics and alerting. Callbacks run on Litewake's threads and must be short.
-     *
-     * @param listener the listener
-     * @return this builder
-     */
-    public Builder listener(ReplicationListener listener) {
-      Checks.requireNonNull(listener, "listener");
-      Checks.requireUnset(this.listener, "listener");
-      this.listener = listener;
-      return this;
-    }
-
-    /**
      * Checks the configuration and the database, verifies or starts a generation, and starts
      * replicating in the background.
      *
@@ -382,55 +240,37 @@ public final class Replicator implements AutoCloseable {
      * @throws IllegalStateException if no replica was set, or checkpoint limits contradict
      */
     public Replicator start() {
-      Checks.requireState(uri != null || replica != null, "no replica: call to(URI) or to(Replica) before start()");
-      int minPages = minCheckpointPages == null ? 1000 : minCheckpointPages;
-      int maxPages = maxCheckpointPages == null ? Math.max(10_000, minPages + 1) : maxCheckpointPages;
-      Checks.requireState(maxPages > minPages, "maxCheckpointPages (" + maxPages
-          + ") must be larger than minCheckpointPages (" + minPages + ")");
+      Checks.requireState(uris != null || replicas != null, "no replica: call to(URI) or to(Replica) before start()");
       Path db = database != null ? database : fileOf(dataSource);
-      String target = uri != null ? Redact.uri(uri) : replica.location();
+      String target = uris != null ? String.join(" ", uris.stream().map(Redact::uri).toList())
+          : String.join(" ", replicas.stream().map(Replica::location).toList());
       String context = "cannot start replication of " + db + " to " + target + ": ";
+      checkOptions();
       db = checkDatabase(db, context);
       Path spool = spoolDirectory != null ? spoolDirectory
           : db.resolveSibling("." + db.getFileName() + "-litewake");
-      Replica r = replica;
+      List<Replica> rs = replicas;
       boolean owns = false;
-      if (r == null) {
+      if (rs == null) {
+        rs = new ArrayList<>();
         try {
-          r = Replicas.open(uri);
+          for (URI u : uris) {
+            rs.add(Replicas.open(u));
+          }
         } catch (LitewakeException e) {
+          rs.forEach(Replica::close);
           throw new LitewakeException(context + e.getMessage(), e);
         }
         owns = true;
       }
-      ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, r, owns,
-          or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
-          or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
-          spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages, maxPages, or(syncTimeout, Duration.ofMinutes(1)),
-          or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),
-          clock == null ? Clock.systemUTC() : clock, listener));
-      try {
-        engine.start();
-      } catch (IOException | SQLException | RuntimeException e) {
-        try {
-          engine.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw new LitewakeException(context + e.getMessage(), e);
-      }
-      return new Replicator(engine, or(syncTimeout, Duration.ofMinutes(1)));
+      return start(db, rs, owns, spool, null, context);
     }
 
     private void requireNoReplica() {
-      if (uri != null || replica != null) {
+      if (uris != null || replicas != null) {
         throw new IllegalStateException("replica was already set to "
-            + (uri != null ? Redact.uri(uri) : replica.location()));
+            + (uris != null ? uris.stream().map(Redact::uri).toList() : replicas.stream().map(Replica::location).toList()));
       }
-    }
-
-    private static Duration or(Duration d, Duration dflt) {
-      return d == null ? dflt : d;
     }
 
     private static Path fileOf(DataSource ds) {
@@ -453,7 +293,7 @@ public final class Replicator implements AutoCloseable {
       }
     }
 
-    private static Path checkDatabase(Path db, String context) {
+    static Path checkDatabase(Path db, String context) {
       Path abs = db.toAbsolutePath().normalize();
       Path dir = abs.getParent();
       if (dir == null || !Files.isDirectory(dir)) {

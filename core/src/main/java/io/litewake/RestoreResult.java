@@ -10,7 +10,9 @@ import java.util.OptionalLong;
 /**
  * What a {@link Restore} did: either it wrote a database (then the position and point in time
  * restored are present) or it skipped the restore (then {@link #skipped()} says why and the
- * position is empty). Immutable; equal when every component is equal.
+ * position is empty). {@link ReplicatorGroup#restoreAll} also reports a database whose restore
+ * failed, with {@link #failure()}, so that one damaged replica does not hide the others.
+ * Immutable; equal when every component is equal.
  */
 public final class RestoreResult {
 
@@ -39,6 +41,7 @@ public final class RestoreResult {
   private final int objects;
   private final long downloadedBytes;
   private final Duration elapsed;
+  private final LitewakeException failure;
 
   private RestoreResult(Path database, SkipReason skipped, String generation, long snapshotIndex, long index,
       long offset, Instant pointInTime, long databaseBytes, int objects, long downloadedBytes, Duration elapsed) {
@@ -53,6 +56,45 @@ public final class RestoreResult {
     this.objects = objects;
     this.downloadedBytes = downloadedBytes;
     this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+    this.failure = null;
+  }
+
+  private RestoreResult(Path database, LitewakeException failure, Duration elapsed) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.skipped = null;
+    this.generation = null;
+    this.snapshotIndex = -1;
+    this.index = -1;
+    this.offset = -1;
+    this.pointInTime = null;
+    this.databaseBytes = -1;
+    this.objects = 0;
+    this.downloadedBytes = 0;
+    this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+    this.failure = Objects.requireNonNull(failure, "failure");
+  }
+
+  /**
+   * The result of a restore that failed, as {@link ReplicatorGroup#restoreAll} reports it (a
+   * single {@link Restore#run()} throws instead). Nothing was written at {@code database}.
+   *
+   * @param database the output path
+   * @param failure why it failed
+   * @param elapsed how long it ran
+   * @return the result
+   * @throws NullPointerException if a reference is null
+   */
+  public static RestoreResult failed(Path database, LitewakeException failure, Duration elapsed) {
+    return new RestoreResult(database, failure, elapsed);
+  }
+
+  /**
+   * Why the restore failed, when it did (only in {@link ReplicatorGroup#restoreAll} results).
+   *
+   * @return the failure, empty when the restore wrote a database or was skipped
+   */
+  public Optional<LitewakeException> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /**
@@ -114,7 +156,7 @@ public final class RestoreResult {
    * @return false when the restore was skipped (see {@link #skipped()})
    */
   public boolean restored() {
-    return skipped == null;
+    return skipped == null && failure == null;
   }
 
   /**
@@ -210,7 +252,7 @@ public final class RestoreResult {
   }
 
   private OptionalLong optional(long value) {
-    return skipped == null ? OptionalLong.of(value) : OptionalLong.empty();
+    return skipped == null && failure == null ? OptionalLong.of(value) : OptionalLong.empty();
   }
 
   @Override
@@ -218,7 +260,8 @@ public final class RestoreResult {
     return o instanceof RestoreResult r && database.equals(r.database) && skipped == r.skipped
         && Objects.equals(generation, r.generation) && snapshotIndex == r.snapshotIndex && index == r.index
         && offset == r.offset && Objects.equals(pointInTime, r.pointInTime) && databaseBytes == r.databaseBytes
-        && objects == r.objects && downloadedBytes == r.downloadedBytes && elapsed.equals(r.elapsed);
+        && objects == r.objects && downloadedBytes == r.downloadedBytes && elapsed.equals(r.elapsed)
+        && Objects.equals(failure, r.failure);
   }
 
   @Override
@@ -237,6 +280,9 @@ public final class RestoreResult {
    */
   @Override
   public String toString() {
+    if (failure != null) {
+      return "RestoreResult[" + database + ": failed, " + failure.getMessage() + "]";
+    }
     if (skipped != null) {
       return "RestoreResult[" + database + ": skipped, " + skipped.description + " (" + skipped + ")]";
     }

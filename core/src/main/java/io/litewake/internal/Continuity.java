@@ -29,16 +29,19 @@ final class Continuity {
   private final String name;
   private final Logger log;
   private final Spool spool;
-  private final Replica replica;
+  private final List<Replica> replicas;
+  /** The replicas' locations as the saved state records them. */
+  private final String location;
   private final HistoryState state;
 
-  Continuity(Path db, String name, Logger log, Spool spool, Replica replica, HistoryState state) {
+  Continuity(Path db, String name, Logger log, Spool spool, List<Replica> replicas, HistoryState state) {
     this.db = db;
     this.walPath = Path.of(db + "-wal");
     this.name = name;
     this.log = log;
     this.spool = spool;
-    this.replica = replica;
+    this.replicas = replicas;
+    this.location = locations(replicas);
     this.state = state;
   }
 
@@ -71,7 +74,8 @@ final class Continuity {
     if (st == null) {
       return "no previous replication state";
     }
-    if (!replica.location().equals(st.getProperty("location"))) {
+    if (!location.equals(st.getProperty("location"))) {
+      // a replica added to a running history would lack its snapshot: start a new one
       return "replica location changed from " + st.getProperty("location");
     }
     String gen = st.getProperty("generation");
@@ -147,7 +151,10 @@ final class Continuity {
     String gen = state.generation;
     boolean snapshotPending = pending.stream()
         .anyMatch(e -> e.key().startsWith(Layout.generationPrefix(gen) + "snapshots/"));
-    if (!snapshotPending) {
+    if (snapshotPending) {
+      return null;
+    }
+    for (Replica replica : replicas) {
       List<StoredObject> objs;
       try {
         objs = replica.list(Layout.generationPrefix(gen));
@@ -156,10 +163,10 @@ final class Continuity {
         // spool absorbs the outage
         log.warn("litewake [{}]: cannot list {} ({}); continuing from the saved state", name,
             replica.location(), e.toString());
-        objs = null;
+        continue;
       }
-      if (objs != null && objs.stream().noneMatch(o -> o.key().contains("/snapshots/"))) {
-        return "replica no longer holds a snapshot of generation " + gen;
+      if (objs.stream().noneMatch(o -> o.key().contains("/snapshots/"))) {
+        return "replica " + replica.location() + " no longer holds a snapshot of generation " + gen;
       }
     }
     return null;
@@ -194,7 +201,17 @@ final class Continuity {
    * that the next start can continue the generation; any later change to the file makes the
    * fingerprint differ. The next WAL gets the next index, or this one if nothing was shipped in it.
    */
-  void recordCleanClose(Object dbIdentity, String location) {
+  /** The replicas' locations as one string, in the configured order. */
+  static String locations(List<Replica> replicas) {
+    return String.join(" ", replicas.stream().map(Replica::location).toList());
+  }
+
+  /** The locations as the saved state records them. */
+  String location() {
+    return location;
+  }
+
+  void recordCleanClose(Object dbIdentity) {
     try {
       if (Files.exists(walPath) || !Objects.equals(dbIdentity, DbFiles.identity(db))) {
         return; // not the last connection: the WAL lives on and proves continuity by itself

@@ -29,6 +29,13 @@ public final class FileReplica implements Replica {
     this.root = root.toAbsolutePath().normalize();
   }
 
+  /** The directory {@code name} inside this replica's directory; nothing is shared to close. */
+  @Override
+  public Replica child(String name) {
+    Replica.requireChildName(name);
+    return new FileReplica(root.resolve(name));
+  }
+
   @Override
   public String location() {
     String s = root.toUri().toString();

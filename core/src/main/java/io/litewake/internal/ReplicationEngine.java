@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -39,8 +40,8 @@ public final class ReplicationEngine implements AutoCloseable {
   /** Settings, validated by the public builder. */
   public record Config(
       Path db,
-      Replica replica,
-      boolean ownsReplica,
+      List<Replica> replicas,
+      boolean ownsReplicas,
       Duration syncInterval,
       Duration snapshotInterval,
       Duration retention,
@@ -53,7 +54,8 @@ public final class ReplicationEngine implements AutoCloseable {
       Duration closeTimeout,
       Duration fenceCheckInterval,
       Clock clock,
-      ReplicationListener listener) {}
+      ReplicationListener listener,
+      Workers sharedWorkers) {}
 
   private final Config cfg;
   private final String name;
@@ -65,7 +67,9 @@ public final class ReplicationEngine implements AutoCloseable {
   private AutoCloseable spoolLock;
   private Shipping shipping;
   private WalWatcher watcher;
-  private Uploader uploader;
+  private Lanes lanes;
+  /** One per replica, in the configured order; set once at start. */
+  private volatile List<Uploader> uploaders = List.of();
   private volatile boolean started;
   private volatile boolean closed;
 
@@ -81,9 +85,9 @@ public final class ReplicationEngine implements AutoCloseable {
     return name;
   }
 
-  /** Where the replica lives, secrets masked. */
+  /** Where the replicas live, secrets masked. */
   public String location() {
-    return cfg.replica().location();
+    return Continuity.locations(cfg.replicas());
   }
 
   /**
@@ -92,16 +96,20 @@ public final class ReplicationEngine implements AutoCloseable {
    */
   public void start() throws IOException, SQLException {
     spool = new Spool(cfg.spoolDir());
-    workers = new Workers(name, 2);
-    uploader = new Uploader(cfg.replica(), spool, workers, LOG, name, listener, cfg.clock(), cfg.retention(),
-        cfg.fenceCheckInterval(), () -> shipping.position(), this::progressed);
-    shipping = new Shipping(cfg, LOG, spool, workers, listener, uploader::kick, this::overflowed,
-        () -> uploader.fencedBy() != null);
+    workers = cfg.sharedWorkers() != null ? cfg.sharedWorkers() : new Workers(name, 1 + cfg.replicas().size());
+    shipping = new Shipping(cfg, LOG, spool, workers, listener, this::kickAll, this::spoolLimit, this::anyFenced);
     try {
       shipping.connect();
       spool.open();
       spoolLock = spool.lock();
       String reason = shipping.resume();
+      lanes = new Lanes(spool, cfg.replicas().stream().map(Replica::location).toList());
+      List<Uploader> ups = new ArrayList<>();
+      for (int i = 0; i < cfg.replicas().size(); i++) {
+        ups.add(new Uploader(cfg.replicas().get(i), spool, lanes, i, workers, LOG, name, listener, cfg.clock(),
+            cfg.retention(), cfg.fenceCheckInterval(), shipping::position, this::progressed));
+      }
+      uploaders = List.copyOf(ups);
       claimAtStart(reason);
       shipping.begin(reason);
     } catch (IOException | SQLException | RuntimeException | Error e) {
@@ -114,9 +122,56 @@ public final class ReplicationEngine implements AutoCloseable {
     Position p = shipping.position();
     LOG.info("litewake [{}]: replicating to {} (generation {}, index {}, offset {}, sync every {})",
         name, location(), p.generation(), p.index(), p.offset(), cfg.syncInterval());
-    uploader.kick();
-    watcher = new WalWatcher(cfg.db(), shipping, cfg.maxCheckpointPages(), LOG, name);
+    kickAll();
+    watcher = new WalWatcher(cfg.db(), shipping, cfg.maxCheckpointPages(), cfg.syncInterval(), LOG, name);
     watcher.start(workers.scheduler());
+  }
+
+  private void kickAll() {
+    for (Uploader u : uploaders) {
+      u.kick();
+    }
+  }
+
+  private boolean anyFenced() {
+    for (Uploader u : uploaders) {
+      if (u.fencedBy() != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * On the pass strand, after each spooled WAL segment: a replica whose pending WAL passed the
+   * spool limit (its store has been unreachable that long) gives up its pending history; returns
+   * true if one did, and the caller starts a new generation, so the latest state still reaches
+   * it when it is back. The other replicas keep everything they have not uploaded yet.
+   */
+  private boolean spoolLimit() {
+    boolean dropped = false;
+    for (int i = 0; i < lanes.size(); i++) {
+      if (lanes.pendingWalBytes(i) <= cfg.maxSpoolBytes()) {
+        continue;
+      }
+      List<Spool.Entry> gone;
+      try {
+        gone = lanes.drop(i);
+      } catch (IOException e) {
+        LOG.debug("litewake [{}]: deleting dropped spool files: {}", name, e.toString());
+        gone = List.of();
+      }
+      long bytes = gone.stream().mapToLong(Spool.Entry::size).sum();
+      LOG.warn("litewake [{}]: spool limit of {} bytes reached while {} is unreachable; dropped its {} pending objects"
+          + " ({} bytes) and starting a new generation from a snapshot: the latest state is kept, point-in-time"
+          + " history of the outage is not", name, cfg.maxSpoolBytes(), lanes.location(i), gone.size(), bytes);
+      listener.spoolOverflowed(gone.size(), bytes);
+      dropped = true;
+    }
+    if (dropped) {
+      progressed();
+    }
+    return dropped;
   }
 
   /** How long start() waits for the store to answer its claim before it goes on spooling. */
@@ -131,39 +186,46 @@ public final class ReplicationEngine implements AutoCloseable {
    */
   private void claimAtStart(String reason) throws IOException {
     String generation = shipping.generationFor(reason);
-    WriterClaim claim = uploader.claim();
-    CompletableFuture<Void> f = uploader.onStrand(() -> {
-      try {
-        claim.checkStart(generation, reason == null, claim.read());
-        if (reason != null) {
-          // a new history: claim it now. A continuing one claims at its first upload, as before:
-          // a clone of a live instance's volume must not take the replica over by merely starting
-          claim.claim(generation);
+    List<CompletableFuture<Void>> claims = new ArrayList<>();
+    for (Uploader u : uploaders) {
+      WriterClaim claim = u.claim();
+      claims.add(u.onStrand(() -> {
+        try {
+          claim.checkStart(generation, reason == null, claim.read());
+          if (reason != null) {
+            // a new history: claim it now. A continuing one claims at its first upload, as before:
+            // a clone of a live instance's volume must not take the replica over by merely starting
+            claim.claim(generation);
+          }
+        } catch (IOException e) {
+          u.failedBeforeUploads(e); // the start says so once; the uploader retries quietly
+          throw e;
         }
-      } catch (IOException e) {
-        uploader.failedBeforeUploads(e); // the start says so once; the uploader retries quietly
-        throw e;
+        return null;
+      }));
+    }
+    long deadline = System.nanoTime() + START_STORE_WAIT.toNanos();
+    for (int i = 0; i < claims.size(); i++) {
+      String where = uploaders.get(i).location();
+      try {
+        claims.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("litewake [{}]: {} did not answer within {}; replicating into the spool {}, uploads start when it"
+            + " answers", name, where, START_STORE_WAIT, spool.dir());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LitewakeException("interrupted while claiming " + where, e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException re) {
+          throw re; // another writer's newer claim: refused
+        }
+        if (io.litewake.spi.ReplicaConfigurationException.isPermanent(c)) {
+          throw (IOException) c;
+        }
+        LOG.warn("litewake [{}]: cannot reach {} ({}); replicating into the spool {}, uploads start when it answers",
+            name, where, c.toString(), spool.dir());
       }
-      return null;
-    });
-    try {
-      f.get(START_STORE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("litewake [{}]: {} did not answer within {}; replicating into the spool {}, uploads start when it"
-          + " answers", name, location(), START_STORE_WAIT, spool.dir());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LitewakeException("interrupted while claiming " + location(), e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re; // another writer's newer claim: refused
-      }
-      if (io.litewake.spi.ReplicaConfigurationException.isPermanent(c)) {
-        throw (IOException) c;
-      }
-      LOG.warn("litewake [{}]: cannot reach {} ({}); replicating into the spool {}, uploads start when it answers",
-          name, location(), c.toString(), spool.dir());
     }
   }
 
@@ -171,15 +233,6 @@ public final class ReplicationEngine implements AutoCloseable {
     synchronized (progress) {
       progress.notifyAll();
     }
-  }
-
-  private void overflowed(List<Spool.Entry> dropped) {
-    long bytes = dropped.stream().mapToLong(Spool.Entry::size).sum();
-    LOG.warn("litewake [{}]: spool limit of {} bytes reached while {} is unreachable; dropped {} pending objects "
-        + "({} bytes) and starting a new generation from a snapshot: the latest state is kept, "
-        + "point-in-time history of the outage is not", name, cfg.maxSpoolBytes(), location(), dropped.size(), bytes);
-    listener.spoolOverflowed(dropped.size(), bytes);
-    progressed();
   }
 
   /** Ships everything committed so far and waits until the replica holds it. */
@@ -199,7 +252,7 @@ public final class ReplicationEngine implements AutoCloseable {
     } catch (IOException | SQLException e) {
       throw new LitewakeException("sync of " + cfg.db() + " to " + location() + " failed: " + e.getMessage(), e);
     }
-    uploader.kick();
+    kickAll();
     awaitUploaded(target, deadline, timeout);
     listener.synced(Duration.ofNanos(System.nanoTime() - start));
   }
@@ -227,23 +280,30 @@ public final class ReplicationEngine implements AutoCloseable {
   }
 
   private void requireNotFenced() {
-    String by = uploader == null ? null : uploader.fencedBy();
-    if (by != null) {
-      throw new FencedException("replication of " + cfg.db() + " to " + location() + " is fenced: " + by
-          + "; this instance's writes are not replicated. Stop this instance, or restore from the replica");
+    for (Uploader u : uploaders) {
+      String by = u.fencedBy();
+      if (by != null) {
+        throw new FencedException("replication of " + cfg.db() + " to " + u.location() + " is fenced: " + by
+            + "; this instance's writes are not replicated there. Stop this instance, or restore from the replica");
+      }
     }
   }
 
   private void awaitUploaded(long target, long deadline, Duration timeout) {
     synchronized (progress) {
-      while (spool.doneThrough() < target) {
+      while (true) {
+        int behind = firstBehind(target);
+        if (behind < 0) {
+          return;
+        }
         requireNotFenced();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          Exception err = uploader.lastError();
-          long behind = spool.pending().stream().filter(e -> e.seq() <= target).count();
-          throw new SyncTimeoutException("sync of " + cfg.db() + " timed out after " + timeout + ": " + behind
-              + " objects not yet in " + location() + (err == null ? "" : " (last error: " + err.getMessage() + ")")
+          Uploader u = uploaders.get(behind);
+          Exception err = u.lastError();
+          long objects = lanes.pending(behind).stream().filter(e -> e.seq() <= target).count();
+          throw new SyncTimeoutException("sync of " + cfg.db() + " timed out after " + timeout + ": " + objects
+              + " objects not yet in " + u.location() + (err == null ? "" : " (last error: " + err.getMessage() + ")")
               + "; they stay in the spool " + spool.dir() + " and are retried", err);
         }
         try {
@@ -256,17 +316,35 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
+  /** The first replica that does not have everything up to {@code target} yet, or -1. */
+  private int firstBehind(long target) {
+    for (int i = 0; i < lanes.size(); i++) {
+      if (lanes.doneThrough(i) < target) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** An immutable view of where replication stands; never waits for replication work. */
   public ReplicationStatus status() {
     Position p = shipping.position();
-    Spool.Entry oldest = spool.oldest();
-    Duration lag = oldest == null ? Duration.ZERO : max0(Duration.between(oldest.since(), Instant.now()));
-    long pending = spool.pendingBytes();
-    boolean fenced = uploader.fencedBy() != null;
-    Exception err = uploader.lastError();
-    ReplicaStatus r = new ReplicaStatus(location(), Optional.ofNullable(uploader.replicated()), lag, pending,
-        Optional.ofNullable(uploader.lastUploadAt()), Optional.ofNullable(err).map(Exception::toString), fenced);
-    return new ReplicationStatus(name, p, lag, pending, fenced, List.of(r));
+    Instant now = Instant.now();
+    List<ReplicaStatus> replicas = new ArrayList<>();
+    Duration worst = Duration.ZERO;
+    boolean fenced = false;
+    for (int i = 0; i < uploaders.size(); i++) {
+      Uploader u = uploaders.get(i);
+      Spool.Entry oldest = lanes.oldest(i);
+      Duration lag = oldest == null ? Duration.ZERO : max0(Duration.between(oldest.since(), now));
+      Exception err = u.lastError();
+      boolean f = u.fencedBy() != null;
+      replicas.add(new ReplicaStatus(u.location(), Optional.ofNullable(u.replicated()), lag, lanes.pendingBytes(i),
+          Optional.ofNullable(u.lastUploadAt()), Optional.ofNullable(err).map(Exception::toString), f));
+      worst = lag.compareTo(worst) > 0 ? lag : worst;
+      fenced |= f;
+    }
+    return new ReplicationStatus(name, p, worst, spool.pendingBytes(), fenced, replicas);
   }
 
   private static Duration max0(Duration d) {
@@ -301,7 +379,7 @@ public final class ReplicationEngine implements AutoCloseable {
       LOG.warn("litewake [{}]: final replication pass failed: {}", name, e.toString());
     }
     if (target >= 0) {
-      uploader.kick();
+      kickAll();
       try {
         awaitUploaded(target, deadline, cfg.closeTimeout());
       } catch (FencedException e) {
@@ -316,19 +394,24 @@ public final class ReplicationEngine implements AutoCloseable {
     LOG.info("litewake [{}]: replication to {} stopped at {}", name, location(), p);
   }
 
-  /** Stops the uploads, closes an owned replica, the threads and the spool lock. */
+  /** Stops the uploads, closes owned replicas, owned threads and the spool lock. */
   private void release() {
-    if (uploader != null) {
-      uploader.stop();
+    if (watcher != null) {
+      watcher.stop();
     }
-    if (cfg.ownsReplica()) {
-      try {
-        cfg.replica().close();
-      } catch (RuntimeException e) {
-        LOG.debug("litewake [{}]: closing the replica: {}", name, e.toString());
+    for (Uploader u : uploaders) {
+      u.stop();
+    }
+    if (cfg.ownsReplicas()) {
+      for (Replica r : cfg.replicas()) {
+        try {
+          r.close();
+        } catch (RuntimeException e) {
+          LOG.debug("litewake [{}]: closing the replica: {}", name, e.toString());
+        }
       }
     }
-    if (workers != null) {
+    if (workers != null && cfg.sharedWorkers() == null) {
       workers.close();
     }
     if (spoolLock != null) {

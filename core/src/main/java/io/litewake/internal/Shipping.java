@@ -50,7 +50,7 @@ final class Shipping {
   private volatile byte[] shippedHeader;
 
   Shipping(ReplicationEngine.Config cfg, Logger log, Spool spool, Workers workers, ReplicationListener listener,
-      Runnable spooled, java.util.function.Consumer<List<Spool.Entry>> overflowed, BooleanSupplier fenced) {
+      Runnable spooled, BooleanSupplier spoolLimit, BooleanSupplier fenced) {
     this.cfg = cfg;
     this.name = cfg.db().getFileName().toString();
     this.log = log;
@@ -59,13 +59,13 @@ final class Shipping {
     this.strand = new SerialExecutor(workers.pool());
     this.hold = new ReadHold(cfg.db(), log, name);
     this.generations = new Generations(state, cfg.clock(), log, name, listener);
-    this.shipper = new WalShipper(cfg.db(), name, log, spool, cfg.replica().location(), state, hold,
-        cfg.compression(), cfg.maxSpoolBytes(), cfg.clock(), generations, spooled, overflowed);
+    this.continuity = new Continuity(cfg.db(), name, log, spool, cfg.replicas(), state);
+    this.shipper = new WalShipper(cfg.db(), name, log, spool, continuity.location(), state, hold,
+        cfg.compression(), cfg.clock(), generations, spooled, spoolLimit);
     this.snapshotter = new Snapshotter(cfg.db(), name, log, spool, state, cfg.compression(), cfg.snapshotInterval(),
         cfg.clock(), listener);
     this.checkpointer = new Checkpointer(cfg.db(), name, log, state, hold, shipper, cfg.minCheckpointPages(),
         cfg.maxCheckpointPages(), cfg.syncInterval(), cfg.clock(), workers.scheduler());
-    this.continuity = new Continuity(cfg.db(), name, log, spool, cfg.replica(), state);
   }
 
   /**
@@ -294,7 +294,7 @@ final class Shipping {
       }
       closeConnections();
       if (shippedAll) {
-        continuity.recordCleanClose(dbIdentity, cfg.replica().location());
+        continuity.recordCleanClose(dbIdentity);
       }
       return target;
     });

@@ -77,7 +77,7 @@ final class Snapshotter {
       throw e;
     }
     String key = Layout.snapshotKey(state.generation, state.index, compression);
-    Spool.Entry e = spool.add(key, tmp, true, Instant.now(), null);
+    Spool.Entry e = spool.add(key, tmp, true, Instant.now(), null, true);
     state.walBytesSinceSnapshot = 0;
     state.lastSnapshotAt = clock.instant();
     state.snapIndex = state.index;

@@ -42,6 +42,8 @@ public final class Spool {
   private final AtomicLong published = new AtomicLong();
   private final ConcurrentSkipListMap<Long, Entry> index = new ConcurrentSkipListMap<>();
   private final AtomicLong bytes = new AtomicLong();
+  /** Told of each entry added, under the add's monitor (the {@link Lanes}). */
+  private volatile java.util.function.Consumer<Entry> onAdd;
   /** Entries up to this sequence number are accounted for by the saved state (uploadable). */
   private final AtomicLong durable = new AtomicLong();
 
@@ -55,11 +57,13 @@ public final class Spool {
    * @param since a time no later than the oldest commit the object holds (for the lag)
    * @param end the replication position the object reaches, or null when not known (snapshots,
    *     objects spooled before a restart)
+   * @param baseline true for what a new generation starts with (its snapshot, and the WAL as it
+   *     was at the snapshot): the spool limit does not count it
    */
-  public record Entry(long seq, String key, Path file, long size, Instant since, Position end) {
+  public record Entry(long seq, String key, Path file, long size, Instant since, Position end, boolean baseline) {
     /** An entry without timing or position (tests). */
     public Entry(long seq, String key, Path file, long size) {
-      this(seq, key, file, size, Instant.EPOCH, null);
+      this(seq, key, file, size, Instant.EPOCH, null, false);
     }
   }
 
@@ -95,7 +99,7 @@ public final class Spool {
         try {
           BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
           Entry e = new Entry(Long.parseLong(name.substring(0, t)), name.substring(t + 1).replace('~', '/'), p,
-              a.size(), a.lastModifiedTime().toInstant(), null);
+              a.size(), a.lastModifiedTime().toInstant(), null, false);
           index.put(e.seq(), e);
           bytes.addAndGet(e.size());
           max = Math.max(max, e.seq());
@@ -243,7 +247,7 @@ public final class Spool {
    * @return the entry's sequence number
    */
   public Entry add(String key, Path tempFile) throws IOException {
-    return add(key, tempFile, true, Instant.now(), null);
+    return add(key, tempFile, true, Instant.now(), null, false);
   }
 
   /**
@@ -252,8 +256,10 @@ public final class Spool {
    *
    * @param since a time no later than the oldest commit in the object
    * @param end the position the object reaches, or null
+   * @param baseline whether the spool limit leaves it out (see {@link Entry#baseline()})
    */
-  public Entry add(String key, Path tempFile, boolean durable, Instant since, Position end) throws IOException {
+  public Entry add(String key, Path tempFile, boolean durable, Instant since, Position end, boolean baseline)
+      throws IOException {
     if (durable) {
       fsync(tempFile);
     }
@@ -262,9 +268,13 @@ public final class Spool {
       long n = seq.incrementAndGet();
       Path target = queue.resolve(String.format("%016d", n) + "~" + key.replace('/', '~'));
       move(tempFile, target);
-      e = new Entry(n, key, target, Files.size(target), since, end);
+      e = new Entry(n, key, target, Files.size(target), since, end, baseline);
       index.put(n, e);
       bytes.addAndGet(e.size());
+      java.util.function.Consumer<Entry> l = onAdd;
+      if (l != null) {
+        l.accept(e); // before publishing: readers of the lanes rely on the same order
+      }
       published.set(n);
     }
     if (durable) {
@@ -283,6 +293,20 @@ public final class Spool {
       }
     }
     fsyncDir(queue);
+  }
+
+  /** Told of each entry removed (the {@link Lanes}, for entries abandoned everywhere). */
+  private volatile java.util.function.Consumer<Entry> onRemove;
+
+  /** Sets who is told of each added entry (before it is published) and of each removed one. */
+  void onChange(java.util.function.Consumer<Entry> added, java.util.function.Consumer<Entry> removed) {
+    onAdd = added;
+    onRemove = removed;
+  }
+
+  /** The highest sequence number whose entry was added (every lower one is in the index or done). */
+  long published() {
+    return published.get();
   }
 
   /** Makes the next sequence number larger than {@code seen} (numbers stay monotonic across runs). */
@@ -306,43 +330,16 @@ public final class Spool {
     return bytes.get();
   }
 
-  /** True while {@code e} waits for upload (not uploaded, not dropped). */
-  public boolean contains(Entry e) {
-    return index.get(e.seq()) == e;
-  }
-
-  /** The oldest entry waiting for upload, or null. */
-  public Entry oldest() {
-    Map.Entry<Long, Entry> first = index.firstEntry();
-    return first == null ? null : first.getValue();
-  }
-
-  /**
-   * The sequence number through which every entry is done (uploaded or dropped): everything
-   * before the oldest pending entry, or everything added when none is pending.
-   */
-  public long doneThrough() {
-    long p = published.get(); // read first: every entry up to p is in the index unless done
-    Map.Entry<Long, Entry> first = index.firstEntry();
-    return first != null && first.getKey() <= p ? first.getKey() - 1 : p;
-  }
-
   /** Removes an uploaded (or abandoned) entry; removing one twice does nothing. */
   public void remove(Entry e) throws IOException {
     if (index.remove(e.seq(), e)) {
       bytes.addAndGet(-e.size());
+      java.util.function.Consumer<Entry> l = onRemove;
+      if (l != null) {
+        l.accept(e);
+      }
     }
     Files.deleteIfExists(e.file());
-  }
-
-  /** Removes every pending entry (used when pending history is abandoned); returns them. */
-  public List<Entry> clear() throws IOException {
-    List<Entry> all = pending();
-    for (Entry e : all) {
-      remove(e);
-    }
-    fsyncDir(queue);
-    return all;
   }
 
   /** Loads the saved state, or null if there is none. */

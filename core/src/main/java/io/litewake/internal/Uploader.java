@@ -31,6 +31,8 @@ import org.slf4j.Logger;
 final class Uploader {
   private final Replica replica;
   private final Spool spool;
+  private final Lanes lanes;
+  private final int lane;
   private final SerialExecutor strand;
   private final ScheduledExecutorService timer;
   private final Logger log;
@@ -50,10 +52,12 @@ final class Uploader {
   private volatile Exception lastError;
   private volatile Position replicated;
 
-  Uploader(Replica replica, Spool spool, Workers workers, Logger log, String name, ReplicationListener listener,
+  Uploader(Replica replica, Spool spool, Lanes lanes, int lane, Workers workers, Logger log, String name, ReplicationListener listener,
       Clock clock, Duration retention, Duration fenceCheckInterval, Supplier<Position> current, Runnable progressed) {
     this.replica = replica;
     this.spool = spool;
+    this.lanes = lanes;
+    this.lane = lane;
     this.strand = new SerialExecutor(workers.pool());
     this.timer = workers.scheduler();
     this.log = log;
@@ -150,7 +154,7 @@ final class Uploader {
     }
     long durable = spool.durableSeq();
     List<Spool.Entry> pending = UploadOrder.snapshotsAfterTheirWal(
-        spool.pending().stream().filter(e -> e.seq() <= durable).toList());
+        lanes.pending(lane).stream().filter(e -> e.seq() <= durable).toList());
     if (pending.isEmpty()) {
       retentionIfDue();
       return;
@@ -159,7 +163,7 @@ final class Uploader {
       if (stopped) {
         return;
       }
-      if (!spool.contains(e)) {
+      if (!lanes.contains(lane, e)) {
         continue; // dropped by the spool limit since the list was taken
       }
       if (!upload(e)) {
@@ -191,7 +195,7 @@ final class Uploader {
       } else {
         replica.put(e.key(), e.file());
       }
-      spool.remove(e);
+      lanes.done(lane, e);
       lastUploadAt = clock.instant();
       lastError = null;
       if (e.end() != null) {
@@ -211,7 +215,7 @@ final class Uploader {
       progressed.run();
       return true;
     } catch (IOException | RuntimeException ex) {
-      if (!spool.contains(e)) {
+      if (!lanes.contains(lane, e)) {
         // dropped meanwhile (the spool limit started a new generation): nothing to upload
         log.debug("litewake [{}]: {} was dropped from the spool while uploading", name, e.key());
         return true;

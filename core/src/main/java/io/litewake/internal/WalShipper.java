@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -31,7 +30,6 @@ final class WalShipper {
   private final HistoryState state;
   private final ReadHold hold;
   private final Compression compression;
-  private final long maxSpoolBytes;
   private final Clock clock;
   private final Generations generations;
   /** Called after spooled objects became durable (wakes the uploaders). */
@@ -47,11 +45,12 @@ final class WalShipper {
   private boolean deferDurability;
   /** Entries spooled while {@link #deferDurability}, fsynced by the next {@link #saveState}. */
   private final List<Spool.Entry> notDurable = new ArrayList<>();
-  private final Consumer<List<Spool.Entry>> overflowed;
+  /** Drops the pending WAL of replicas past the spool limit; true if it dropped any. */
+  private final java.util.function.BooleanSupplier spoolLimit;
 
   WalShipper(Path db, String name, Logger log, Spool spool, String location, HistoryState state, ReadHold hold,
-      Compression compression, long maxSpoolBytes, Clock clock, Generations generations, Runnable spooled,
-      Consumer<List<Spool.Entry>> overflowed) {
+      Compression compression, Clock clock, Generations generations, Runnable spooled,
+      java.util.function.BooleanSupplier spoolLimit) {
     this.walPath = Path.of(db + "-wal");
     this.name = name;
     this.log = log;
@@ -60,11 +59,10 @@ final class WalShipper {
     this.state = state;
     this.hold = hold;
     this.compression = compression;
-    this.maxSpoolBytes = maxSpoolBytes;
     this.clock = clock;
     this.generations = generations;
     this.spooled = spooled;
-    this.overflowed = overflowed;
+    this.spoolLimit = spoolLimit;
     this.lastLook = Instant.now();
   }
 
@@ -174,7 +172,7 @@ final class WalShipper {
     }
     String key = Layout.walKey(state.generation, state.index, keyOffset, compression);
     Spool.Entry added = spool.add(key, seg.file, !deferDurability, lastLook,
-        new io.litewake.Position(state.generation, state.index, s.end()));
+        new io.litewake.Position(state.generation, state.index, s.end()), state.generationStart);
     if (deferDurability) {
       notDurable.add(added);
     }
@@ -196,21 +194,13 @@ final class WalShipper {
       saveState();
     }
     log.debug("litewake [{}]: spooled {} ({} bytes of WAL)", name, key, s.end() - keyOffset);
-    if (state.walBytesSinceSnapshot > maxSpoolBytes) {
-      overflow();
+    if (spoolLimit.getAsBoolean()) {
+      // a replica has been unreachable long enough for its pending WAL to pass the limit: its
+      // pending history was dropped; a new generation from a snapshot brings the latest state to
+      // it when it is back (only its point-in-time history of the outage is lost)
+      generations.start("spool limit reached during a store outage");
     }
     return true;
-  }
-
-  /**
-   * The store has been unreachable long enough for the spooled WAL to pass the limit: drop the
-   * pending history and start a new generation from a snapshot, so the latest state still
-   * reaches the store when it is back; only point-in-time history of the outage is lost.
-   */
-  private void overflow() throws IOException {
-    List<Spool.Entry> dropped = spool.clear();
-    overflowed.accept(dropped);
-    generations.start("spool limit reached during a store outage");
   }
 
   /** Saves the state if a save is owed (a deferred copy, or a failed save). */

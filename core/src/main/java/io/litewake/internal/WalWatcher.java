@@ -27,8 +27,18 @@ final class WalWatcher {
   private final String name;
   private Object seen;
   private ScheduledFuture<?> task;
+  /**
+   * Polls skipped while the WAL stays unchanged: a quiet database is looked at less often, up to
+   * a quarter of the sync interval (at most 250 ms), so that hundreds of idle databases cost
+   * little; any change brings it back to every {@value #POLL_MS} ms.
+   */
+  private final int maxQuietLooks;
+  private int quiet;
+  private int skip;
 
-  WalWatcher(Path db, Shipping shipping, int maxCheckpointPages, Logger log, String name) {
+  WalWatcher(Path db, Shipping shipping, int maxCheckpointPages, java.time.Duration syncInterval, Logger log,
+      String name) {
+    this.maxQuietLooks = (int) Math.max(1, Math.min(syncInterval.toMillis() / 4, 250) / POLL_MS);
     this.walPath = Path.of(db + "-wal");
     this.shipping = shipping;
     this.frames = Math.max(1, maxCheckpointPages / 2);
@@ -54,10 +64,17 @@ final class WalWatcher {
       shipping.requestPass();
       return;
     }
+    if (skip > 0) {
+      skip--;
+      return;
+    }
     Object now = DbFiles.sizeAndTime(walPath);
     if (now == null || now.equals(seen)) {
-      return; // no WAL, or not written since the last look
+      quiet = Math.min(quiet + 1, maxQuietLooks);
+      skip = quiet - 1; // no WAL, or not written since the last look: look less often
+      return;
     }
+    quiet = 0;
     seen = now;
     byte[] held = shipping.pinHeader();
     Look look = lookAtWal(shipping.shippedOffset(), shipping.shippedHeader(), held);

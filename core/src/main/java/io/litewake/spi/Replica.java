@@ -117,6 +117,36 @@ public interface Replica extends AutoCloseable {
    */
   void delete(Collection<String> keys) throws IOException;
 
+  /**
+   * A replica for the objects under {@code name/} of this one that shares this replica's clients
+   * and connections; closing it releases nothing shared (close this replica after its children).
+   * {@code ReplicatorGroup} uses it to serve many databases with one store client. The default
+   * throws {@link UnsupportedOperationException}; the group then opens each database's replica on
+   * its own.
+   *
+   * @param name one path segment: not empty, no {@code /}, not {@code .} or {@code ..}
+   * @return the child replica
+   * @throws IllegalArgumentException if {@code name} is not one path segment
+   * @throws UnsupportedOperationException if this kind of replica cannot share its clients
+   */
+  default Replica child(String name) {
+    throw new UnsupportedOperationException(getClass().getName() + " does not share its clients");
+  }
+
+  /**
+   * Checks that {@code name} is one path segment, as {@link #child(String)} requires.
+   *
+   * @param name the name to check
+   * @throws IllegalArgumentException naming the bad value
+   */
+  static void requireChildName(String name) {
+    if (name == null || name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".")
+        || name.equals("..") || name.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException("a replica name must be one path segment (no '/', not '.' or '..'), was '"
+          + name + "'");
+    }
+  }
+
   /** Releases clients, threads and connections held by this replica. Never throws. */
   @Override
   void close();

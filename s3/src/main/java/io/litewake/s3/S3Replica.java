@@ -64,21 +64,41 @@ public final class S3Replica implements Replica {
   static final int STREAM_AHEAD = RangedReader.AHEAD;
 
   private final String location;
+  private final S3Config config;
   private final S3Clients clients;
+  /** False for a {@link #child(String)}: the parent's clients are shared, and closed by the parent. */
+  private final boolean ownsClients;
   private final S3Access access;
   private final Uploader uploader;
   private final Downloader downloader;
   private final BatchDelete batchDelete;
 
   private S3Replica(S3Config config) {
+    this(config, S3Clients.create(config), true);
+    LOG.info("{}: S3 replica opened ({}, part size {} MiB, upload concurrency {})", location,
+        clients.context().endpointDescription(), config.partSize() >> 20, config.uploadConcurrency());
+  }
+
+  private S3Replica(S3Config config, S3Clients clients, boolean ownsClients) {
     this.location = config.location();
-    this.clients = S3Clients.create(config);
+    this.config = config;
+    this.clients = clients;
+    this.ownsClients = ownsClients;
     this.access = new S3Access(config, clients);
     this.uploader = new Uploader(config, clients, access);
     this.downloader = new Downloader(config, access);
     this.batchDelete = new BatchDelete(access);
-    LOG.info("{}: S3 replica opened ({}, part size {} MiB, upload concurrency {})", location,
-        clients.context().endpointDescription(), config.partSize() >> 20, config.uploadConcurrency());
+  }
+
+  /**
+   * The replica under {@code name/} of this one, sharing this replica's S3 client, connections
+   * and transfer manager (a {@code ReplicatorGroup} serves hundreds of databases with one client
+   * this way). Closing the child closes nothing shared; close this replica last.
+   */
+  @Override
+  public Replica child(String name) {
+    Replica.requireChildName(name);
+    return new S3Replica(config.child(name), clients, false);
   }
 
   /**
@@ -163,8 +183,9 @@ public final class S3Replica implements Replica {
 
   @Override
   public void close() {
-    uploader.close();
-    clients.close();
+    if (ownsClients) {
+      clients.close();
+    }
   }
 
   @Override

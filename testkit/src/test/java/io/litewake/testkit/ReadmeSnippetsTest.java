@@ -35,7 +35,7 @@ class ReadmeSnippetsTest {
   private static final String IMPORTS = String.join("\n",
       "import io.litewake.*;", "import io.litewake.s3.*;", "import io.litewake.testkit.*;", "import java.net.URI;",
       "import java.nio.file.*;", "import java.sql.Connection;", "import java.sql.DriverManager;",
-      "import java.time.*;", "import javax.sql.DataSource;",
+      "import java.time.*;", "import java.util.List;", "import javax.sql.DataSource;",
       "import software.amazon.awssdk.services.s3.S3AsyncClient;",
       "import software.amazon.awssdk.services.s3.model.StorageClass;", "import org.junit.jupiter.api.Test;",
       "import org.junit.jupiter.api.extension.RegisterExtension;", "import org.junit.jupiter.api.io.TempDir;",

@@ -42,6 +42,8 @@ public final class S3Clients implements AutoCloseable {
   private final S3Errors.Context context;
   private final String location;
 
+  private software.amazon.awssdk.transfer.s3.S3TransferManager transferManager;
+
   private S3Clients(S3AsyncClient client, boolean ownsClient, SdkEventLoopGroup eventLoops,
       IntegrityInterceptor integrity, S3Errors.Context context, String location) {
     this.client = client;
@@ -146,6 +148,14 @@ public final class S3Clients implements AutoCloseable {
     return client;
   }
 
+  /** The transfer manager over {@link #client()}, made on first use and shared by every replica of this client. */
+  public synchronized software.amazon.awssdk.transfer.s3.S3TransferManager transferManager() {
+    if (transferManager == null) {
+      transferManager = software.amazon.awssdk.transfer.s3.S3TransferManager.builder().s3Client(client).build();
+    }
+    return transferManager;
+  }
+
   /**
    * The client without the multipart wrapper, for every other request: GETs by part number are
    * not portable.
@@ -177,6 +187,11 @@ public final class S3Clients implements AutoCloseable {
   /** Closes a client built here and shuts its event loops down; leaves the caller's client open. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (transferManager != null) {
+        transferManager.close();
+      }
+    }
     if (ownsClient) {
       try {
         client.close();

@@ -49,4 +49,21 @@ public record S3Config(
     int uploadConcurrency,
     int downloadConcurrency,
     int maxAttempts,
-    List<ExecutionInterceptor> interceptors) {}
+    List<ExecutionInterceptor> interceptors) {
+
+  /**
+   * The configuration of the replica under {@code name/} of this one: the same bucket, client
+   * settings and options, the key prefix and the location one level deeper.
+   *
+   * @param name one path segment
+   * @return the child's configuration
+   */
+  public S3Config child(String name) {
+    int q = location.indexOf('?');
+    String base = q < 0 ? location : location.substring(0, q);
+    String childLocation = (base.endsWith("/") ? base : base + "/") + name + (q < 0 ? "" : location.substring(q));
+    return new S3Config(childLocation, bucket, keyPrefix + name + "/", arn, client, credentials, accessKeyDescription,
+        region, endpoint, forcePathStyle, snapshotStorageClass, walStorageClass, sse, partSize, uploadConcurrency,
+        downloadConcurrency, maxAttempts, interceptors);
+  }
+}

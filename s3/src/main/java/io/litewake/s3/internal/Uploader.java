@@ -25,7 +25,7 @@ import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
  * client) is checked with a {@code HEAD}: its size, and its ETag where that is an MD5. Safe for
  * any thread; the transfer manager is its own.
  */
-public final class Uploader implements AutoCloseable {
+public final class Uploader {
 
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
 
@@ -49,7 +49,7 @@ public final class Uploader implements AutoCloseable {
    */
   public Uploader(S3Config config, S3Clients clients, S3Access access) {
     this.access = access;
-    this.transferManager = S3TransferManager.builder().s3Client(clients.client()).build();
+    this.transferManager = clients.transferManager();
     this.integrity = clients.integrity();
     this.bucket = config.bucket();
     this.location = config.location();
@@ -168,13 +168,4 @@ public final class Uploader implements AutoCloseable {
     return null;
   }
 
-  /** Closes the transfer manager (not the client it uses). */
-  @Override
-  public void close() {
-    try {
-      transferManager.close();
-    } catch (RuntimeException e) {
-      LOG.warn("{}: closing the transfer manager failed", location, e);
-    }
-  }
 }

@@ -1,0 +1,266 @@
+package io.litewake;
+
+import io.litewake.internal.Checks;
+import io.litewake.internal.ReplicationEngine;
+import io.litewake.internal.Workers;
+import io.litewake.spi.Replica;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The replication options shared by {@link Replicator.Builder} and {@link ReplicatorGroup.Builder}.
+ * Every setter checks its argument at once, with a message naming the bad value; each option may be
+ * set once. Cross-option checks happen at {@code start()}.
+ *
+ * @param <B> the concrete builder, returned by every setter for chaining
+ */
+public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
+  private static final long DEFAULT_SPOOL_LIMIT = 1L << 30;
+  private Duration syncInterval;
+  private Duration snapshotInterval;
+  private Duration retention;
+  private Compression compression;
+  private Long spoolLimit;
+  private Duration syncTimeout;
+  private Duration closeTimeout;
+  private Integer minCheckpointPages;
+  private Integer maxCheckpointPages;
+  private Clock clock;
+  private Duration fencingCheckInterval;
+  private ReplicationListener listener;
+
+  ReplicationOptions() {}
+
+  abstract B self();
+
+  /**
+   * How often committed transactions are copied from the WAL (default 1 second). This bounds
+   * the replication lag; {@link Replicator#sync()} does not wait for it.
+   *
+   * @param interval a positive duration
+   * @return this builder
+   */
+  public B syncInterval(Duration interval) {
+    Checks.requirePositive(interval, "syncInterval");
+    Checks.requireUnset(syncInterval, "syncInterval");
+    syncInterval = interval;
+    return self();
+  }
+
+  /**
+   * How often a new snapshot of the whole database is written, when it changed (default 24
+   * hours). Restores replay the WAL from the last snapshot, so shorter intervals make restores
+   * faster and replicas larger.
+   *
+   * @param interval a positive duration
+   * @return this builder
+   */
+  public B snapshotInterval(Duration interval) {
+    Checks.requirePositive(interval, "snapshotInterval");
+    Checks.requireUnset(snapshotInterval, "snapshotInterval");
+    snapshotInterval = interval;
+    return self();
+  }
+
+  /**
+   * How far back point-in-time restores must stay possible (default 24 hours). Older snapshots,
+   * WAL segments and generations are deleted once nothing in the window needs them.
+   *
+   * @param retention a positive duration
+   * @return this builder
+   */
+  public B retention(Duration retention) {
+    Checks.requirePositive(retention, "retention");
+    Checks.requireUnset(this.retention, "retention");
+    this.retention = retention;
+    return self();
+  }
+
+  /**
+   * How objects are compressed (default {@link Compression#ZSTD}; {@link Compression#LZ4} keeps
+   * the replica readable by Litestream v0.3).
+   *
+   * @param compression the codec
+   * @return this builder
+   */
+  public B compression(Compression compression) {
+    Checks.requireNonNull(compression, "compression");
+    Checks.requireUnset(this.compression, "compression");
+    this.compression = compression;
+    return self();
+  }
+
+  /**
+   * How many bytes of WAL segments the spool may hold while the store is unreachable (default
+   * 1 GiB). Past it, the pending history is dropped and a new generation starts from a
+   * snapshot: the latest state still reaches the store when it is back, but point-in-time
+   * history of the outage is lost (a WARN line says so). The snapshot itself is not counted.
+   *
+   * @param bytes a positive number of bytes
+   * @return this builder
+   */
+  public B spoolLimit(long bytes) {
+    Checks.requireArgument(bytes > 0, "spoolLimit must be positive, was " + bytes);
+    Checks.requireUnset(spoolLimit, "spoolLimit");
+    spoolLimit = bytes;
+    return self();
+  }
+
+  /**
+   * How long {@link Replicator#sync()} waits for the replica (default 1 minute).
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   */
+  public B syncTimeout(Duration timeout) {
+    Checks.requirePositive(timeout, "syncTimeout");
+    Checks.requireUnset(syncTimeout, "syncTimeout");
+    syncTimeout = timeout;
+    return self();
+  }
+
+  /**
+   * How long {@link Replicator#close()} waits for pending uploads (default 10 seconds).
+   *
+   * @param timeout a positive duration
+   * @return this builder
+   */
+  public B closeTimeout(Duration timeout) {
+    Checks.requirePositive(timeout, "closeTimeout");
+    Checks.requireUnset(closeTimeout, "closeTimeout");
+    closeTimeout = timeout;
+    return self();
+  }
+
+  /**
+   * How often, at most, a replicator that is uploading checks that no other replicator took
+   * over the replica (default 10 seconds; never while idle). A replicator whose replica was
+   * taken over by one started later stops uploading and its {@link Replicator#sync()} fails.
+   *
+   * @param interval a positive duration
+   * @return this builder
+   */
+  public B fencingCheckInterval(Duration interval) {
+    Checks.requirePositive(interval, "fencingCheckInterval");
+    Checks.requireUnset(fencingCheckInterval, "fencingCheckInterval");
+    fencingCheckInterval = interval;
+    return self();
+  }
+
+  /**
+   * WAL size, in pages, above which the replicator runs a PASSIVE checkpoint after copying
+   * (default 1000, like SQLite's auto-checkpoint), when the WAL grew by fewer pages than this
+   * since the last pass; a faster writer's WAL is left to {@link #maxCheckpointPages(int)},
+   * so that the application's own commits never do the copying on the replicator's behalf.
+   *
+   * @param pages a positive page count
+   * @return this builder
+   */
+  public B minCheckpointPages(int pages) {
+    Checks.requireArgument(pages > 0, "minCheckpointPages must be positive, was " + pages);
+    Checks.requireUnset(minCheckpointPages, "minCheckpointPages");
+    minCheckpointPages = pages;
+    return self();
+  }
+
+  /**
+   * WAL size, in pages, above which the replicator briefly takes the write lock to copy and
+   * check point the WAL, so that the application's next commit restarts it from the start
+   * (default 10000): at the next pass, and at most once per sync interval unless the WAL grew
+   * past four times this size. A WAL file left larger than this by a burst of writes is
+   * truncated once the writer pauses.
+   *
+   * @param pages a positive page count, larger than {@link #minCheckpointPages(int)}
+   * @return this builder
+   */
+  public B maxCheckpointPages(int pages) {
+    Checks.requireArgument(pages > 0, "maxCheckpointPages must be positive, was " + pages);
+    Checks.requireUnset(maxCheckpointPages, "maxCheckpointPages");
+    maxCheckpointPages = pages;
+    return self();
+  }
+
+  /**
+   * The clock for snapshot intervals and retention (default the system UTC clock). For tests.
+   *
+   * @param clock the clock
+   * @return this builder
+   */
+  public B clock(Clock clock) {
+    Checks.requireNonNull(clock, "clock");
+    Checks.requireUnset(this.clock, "clock");
+    this.clock = clock;
+    return self();
+  }
+
+  /**
+   * Receives replication events (uploads, snapshots, new generations, store errors, fencing),
+   * for metrics and alerting. Callbacks run on Litewake's threads and must be short.
+   *
+   * @param listener the listener
+   * @return this builder
+   */
+  public B listener(ReplicationListener listener) {
+    Checks.requireNonNull(listener, "listener");
+    Checks.requireUnset(this.listener, "listener");
+    this.listener = listener;
+    return self();
+  }
+
+  /** Checks the options against each other; throws IllegalStateException naming both values. */
+  void checkOptions() {
+    Checks.requireState(maxPages() > minPages(), "maxCheckpointPages (" + maxPages()
+        + ") must be larger than minCheckpointPages (" + minPages() + ")");
+  }
+
+  private int minPages() {
+    return minCheckpointPages == null ? 1000 : minCheckpointPages;
+  }
+
+  private int maxPages() {
+    return maxCheckpointPages == null ? Math.max(10_000, minPages() + 1) : maxCheckpointPages;
+  }
+
+  Duration syncTimeoutOrDefault() {
+    return or(syncTimeout, Duration.ofMinutes(1));
+  }
+
+  /** The listener set on these options, or null. */
+  ReplicationListener listenerOrNull() {
+    return listener;
+  }
+
+  /** Starts the engine for one database with these options; wraps failures with {@code context}. */
+  Replicator start(Path db, List<Replica> replicas, boolean owns, Path spool, Workers workers, String context) {
+    return start(db, replicas, owns, spool, workers, context, listener);
+  }
+
+  Replicator start(Path db, List<Replica> replicas, boolean owns, Path spool, Workers workers, String context,
+      ReplicationListener events) {
+    ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
+        or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
+        or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
+        spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages(), maxPages(), syncTimeoutOrDefault(),
+        or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),
+        clock == null ? Clock.systemUTC() : clock, events, workers));
+    try {
+      engine.start();
+    } catch (IOException | SQLException | RuntimeException e) {
+      try {
+        engine.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new LitewakeException(context + e.getMessage(), e);
+    }
+    return new Replicator(engine, syncTimeoutOrDefault());
+  }
+
+  private static Duration or(Duration d, Duration dflt) {
+    return d == null ? dflt : d;
+  }
+}
