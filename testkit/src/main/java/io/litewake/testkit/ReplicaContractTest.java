@@ -491,7 +491,7 @@ public abstract class ReplicaContractTest {
       Path out = workDir.resolve("restored.db");
       RestoreResult result = Restore.from(replica).to(out).run();
       assertTrue(result.restored());
-      assertEquals(generation, result.generation());
+      assertEquals(generation, result.generation().orElseThrow());
       ReplicaTesting.assertSameData(db, out);
     }
   }

@@ -33,7 +33,7 @@ class ReadmeSnippetsTest {
   @TempDir Path dir;
 
   private static final String IMPORTS = String.join("\n",
-      "import io.litewake.*;", "import io.litewake.s3.*;", "import io.litewake.testkit.*;", "import java.net.URI;",
+      "import io.litewake.*;", "import io.litewake.s3.*;", "import io.litewake.spi.*;", "import java.util.UUID;", "import io.litewake.testkit.*;", "import java.net.URI;",
       "import java.nio.file.*;", "import java.sql.Connection;", "import java.sql.DriverManager;",
       "import java.time.*;", "import java.util.List;", "import javax.sql.DataSource;",
       "import software.amazon.awssdk.services.s3.S3AsyncClient;",
@@ -105,6 +105,19 @@ class ReadmeSnippetsTest {
     for (int i = 0; i < blocks.size(); i++) {
       sources.put("ReadmeSnippet" + (i + 1), source("ReadmeSnippet" + (i + 1), blocks.get(i)));
     }
+    // the README's contract-suite example names the reader's own replica class
+    sources.put("MyStoreReplica", IMPORTS + """
+        class MyStoreReplica implements Replica {
+          private final Replica files;
+          MyStoreReplica(String dir) { files = new io.litewake.internal.FileReplica(Path.of(dir)); }
+          public String location() { return files.location(); }
+          public java.util.List<StoredObject> list(String prefix) throws java.io.IOException { return files.list(prefix); }
+          public StoredObject put(String key, Path source) throws java.io.IOException { return files.put(key, source); }
+          public java.io.InputStream open(String key) throws java.io.IOException { return files.open(key); }
+          public void delete(java.util.Collection<String> keys) throws java.io.IOException { files.delete(keys); }
+          public void close() { files.close(); }
+        }
+        """);
     compile(sources);
   }
 
