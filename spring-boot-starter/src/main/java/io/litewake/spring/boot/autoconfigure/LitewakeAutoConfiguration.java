@@ -93,7 +93,7 @@ public class LitewakeAutoConfiguration {
     List<ReplicationListener> all = new ArrayList<>();
     hookList.forEach(h -> all.add(h.listener()));
     listeners.orderedStream().forEach(all::add);
-    Replicator.Builder b = Replicator.of(startup.database()).to(properties.getReplica())
+    Replicator.Builder b = Replicator.of(startup.database()).to(properties.replicaUri())
         .listener(new CompositeListener(name, all));
     if (properties.getSyncInterval() != null) {
       b.syncInterval(properties.getSyncInterval());

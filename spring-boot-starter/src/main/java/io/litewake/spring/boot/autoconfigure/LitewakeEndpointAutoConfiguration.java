@@ -25,6 +25,6 @@ public class LitewakeEndpointAutoConfiguration {
   @Bean
   LitewakeEndpoint litewakeEndpoint(@Qualifier(LitewakeAutoConfiguration.REPLICATOR_BEAN) Replicator replicator,
       LitewakeStartup startup, LitewakeProperties properties) {
-    return new LitewakeEndpoint(replicator, startup, properties.getReplica());
+    return new LitewakeEndpoint(replicator, startup, properties.replicaUri());
   }
 }

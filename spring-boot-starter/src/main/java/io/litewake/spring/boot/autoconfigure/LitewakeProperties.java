@@ -2,6 +2,7 @@ package io.litewake.spring.boot.autoconfigure;
 
 import io.litewake.Compression;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -52,26 +53,48 @@ public class LitewakeProperties {
 
   /**
    * Where the database is replicated: {@code s3://bucket/prefix[?endpoint=...]} or {@code
-   * file:///dir}. Litewake is on only when this is set.
+   * file:///dir}, as written in the configuration (percent-encoding kept as is). Litewake is on
+   * only when this is set.
    *
    * @return the replica location, or null when Litewake is off
    */
-  public URI getReplica() {
-    return replica;
+  public String getReplica() {
+    return replica == null ? null : replica.toString();
   }
 
   /**
    * Sets {@code litewake.replica}.
    *
-   * @param replica the replica location, with a scheme ({@code s3} or {@code file})
-   * @throws IllegalArgumentException if the URI has no scheme
+   * @param replica the replica location, a URI with a scheme ({@code s3} or {@code file}); blank
+   *     means unset
+   * @throws IllegalArgumentException if it is not a URI or has no scheme (the message masks secrets)
    */
-  public void setReplica(URI replica) {
-    if (replica != null && replica.getScheme() == null) {
-      throw new IllegalArgumentException("litewake.replica '" + Masking.uri(replica)
+  public void setReplica(String replica) {
+    if (replica == null || replica.isBlank()) {
+      this.replica = null;
+      return;
+    }
+    URI uri;
+    try {
+      uri = new URI(replica.strip());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("litewake.replica '" + Masking.text(replica) + "' is not a URI: "
+          + e.getReason() + " at index " + e.getIndex() + "; percent-encode reserved characters", e);
+    }
+    if (uri.getScheme() == null) {
+      throw new IllegalArgumentException("litewake.replica '" + Masking.uri(uri)
           + "' has no scheme: use s3://bucket/prefix or file:///dir");
     }
-    this.replica = replica;
+    this.replica = uri;
+  }
+
+  /**
+   * The replica location as a URI.
+   *
+   * @return the URI of {@link #getReplica()}, or null when Litewake is off
+   */
+  public URI replicaUri() {
+    return replica;
   }
 
   /**

@@ -36,7 +36,7 @@ final class StartupPreparation {
 
   static LitewakeStartup prepare(LitewakeProperties props, Environment env) {
     Path db = database(props, env);
-    String replica = Masking.uri(props.getReplica());
+    String replica = Masking.uri(props.replicaUri());
     String name = String.valueOf(db.getFileName());
     try {
       Files.createDirectories(db.getParent());
@@ -49,7 +49,7 @@ final class StartupPreparation {
         restore = RestoreResult.skipped(db, RestoreResult.SkipReason.DATABASE_EXISTS, Duration.ZERO);
         log.info("litewake [{}]: {} exists; no restore", name, db);
       } else {
-        restore = Restore.from(props.getReplica()).to(db).ifDatabaseMissing().ifReplicaExists().run();
+        restore = Restore.from(props.replicaUri()).to(db).ifDatabaseMissing().ifReplicaExists().run();
         // Restore logs what it restored, or why it skipped, itself
         if (restore.restored()) {
           log.debug("litewake [{}]: restored {} from {} (generation {}, {} objects, {} bytes) in {} ms", name, db,

@@ -93,6 +93,15 @@ class LitewakeOperationsTest {
           assertThat(ctx).hasNotFailed();
           assertThat(ctx.getBean(LitewakeStartup.class).database()).isEqualTo(viaUri);
         });
+    // a percent-encoded replica URI is taken as written, not encoded twice
+    URI spaced = Files.createDirectories(dir.resolve("replica with space")).toUri();
+    assertThat(spaced.toString()).contains("%20");
+    runner(dir.resolve("y/app.db"), spaced).run(ctx -> {
+      assertThat(ctx).hasNotFailed();
+      assertThat(ctx.getBean(LitewakeProperties.class).getReplica()).isEqualTo(spaced.toString());
+      ctx.getBean(Replicator.class).sync();
+      assertThat(dir.resolve("replica with space/generations")).isDirectory();
+    });
   }
 
   @Test
