@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * lists the {@code litewake.*} meters and the lag moves while the store is unreachable.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "litewake.sync-interval=100ms")
+@DirtiesContext // close the application (a final sync) before the S3 server and the data directory go
 class OrdersApplicationTest {
   @RegisterExtension static final S3Extension s3 = S3Extension.create();
   @TempDir static Path data;
