@@ -10,7 +10,7 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of Litewake in a Spring Boot application, under {@code litewake.*}. Litewake is on
- * only when {@link #setReplica(URI) litewake.replica} is set. Options left unset keep the
+ * only when {@link #setReplica(String) litewake.replica} is set. Options left unset keep the
  * library's defaults (see {@link io.litewake.Replicator.Builder}). Every setter checks its value at
  * once; a bad value fails the application's start with a message naming the property and the
  * value.
