@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,7 +112,7 @@ public abstract class LitewakeOnReplicaContract {
       Path out = workDir.resolve("restored.db");
       RestoreResult result = Restore.from(replica).to(out).run();
       assertTrue(result.restored());
-      assertEquals(generation, result.generation());
+      assertEquals(Optional.of(generation), result.generation());
       ReplicaTesting.assertSameData(db, out);
     }
   }
