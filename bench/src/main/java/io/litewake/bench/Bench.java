@@ -2,6 +2,8 @@ package io.litewake.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Litewake against Litestream v0.3.13, side by side, in one run: one loopback S3 server (S3Proxy,
@@ -28,7 +30,7 @@ public final class Bench {
   private final Results results = new Results();
 
   private Bench(String[] args) throws Exception {
-    opt = new BenchOptions(args);
+    opt = BenchOptions.parse(args);
     work = Files.createTempDirectory("litewake-bench");
     rig = new Rig(work, opt.jfr());
   }
@@ -49,24 +51,25 @@ public final class Bench {
     System.out.printf("%ntotal %d s, options %s%n", (System.nanoTime() - t0) / 1_000_000_000L, b.opt);
   }
 
+  /** The workloads by their {@code --only} name, in the order they run. */
+  private static Map<String, Workload> workloads() {
+    Map<String, Workload> w = new LinkedHashMap<>();
+    w.put("throughput", new ThroughputWorkload());
+    w.put("session", new SessionWorkload());
+    w.put("sync", new SyncLatencyWorkload());
+    w.put("restore", new RestoreWorkload());
+    w.put("memory", new MemoryWorkload());
+    return w;
+  }
+
   private void run() throws Exception {
     Results.log("work " + work + ", options " + opt);
     rig.start();
 
-    if (opt.runs("throughput")) {
-      new ThroughputWorkload(opt, rig, results).run();
-    }
-    if (opt.runs("session")) {
-      new SessionWorkload(opt, rig, results).run();
-    }
-    if (opt.runs("sync")) {
-      new SyncLatencyWorkload(opt, rig, results).run();
-    }
-    if (opt.runs("restore")) {
-      new RestoreWorkload(opt, rig, results).run();
-    }
-    if (opt.runs("memory")) {
-      new MemoryWorkload(opt, rig, results).run();
+    for (Map.Entry<String, Workload> w : workloads().entrySet()) {
+      if (opt.runs(w.getKey())) {
+        w.getValue().run(opt, rig, results);
+      }
     }
 
     results.printTable();

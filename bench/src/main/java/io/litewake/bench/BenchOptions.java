@@ -9,21 +9,21 @@ import java.util.Map;
  * The command line of {@link Bench}: {@code --quick} sets smaller defaults, {@code --NAME N}
  * overrides one size, {@code --only a,b} picks workloads, {@code --jfr} and {@code --keep} keep
  * the work directory.
+ *
+ * @param sizes the sizes by name, in the order they are printed
+ * @param jfr whether the Litewake child JVMs are recorded with JFR into the work directory
+ * @param keep whether the work directory is kept ({@code --keep}, or {@code --jfr} for its recordings)
+ * @param only the argument of {@code --only}, or null when every workload runs
  */
-final class BenchOptions {
-  /** The sizes by name, in the order they are printed. */
-  private final Map<String, Integer> sizes = new LinkedHashMap<>();
-  private final boolean jfr;
-  private final boolean keep;
-  private final String only;
+record BenchOptions(Map<String, Integer> sizes, boolean jfr, boolean keep, String only) {
 
-  BenchOptions(String[] args) {
+  /** Reads the arguments; a size that is not a number fails. */
+  static BenchOptions parse(String[] args) {
     List<String> list = Arrays.asList(args);
     boolean quick = list.contains("--quick");
-    jfr = list.contains("--jfr");
-    keep = list.contains("--keep") || jfr;
+    boolean jfr = list.contains("--jfr");
     int o = list.indexOf("--only");
-    only = o >= 0 && o + 1 < args.length ? args[o + 1] : null;
+    Map<String, Integer> sizes = new LinkedHashMap<>();
     sizes.put("rows", quick ? 10000 : 100000);
     sizes.put("runs", quick ? 1 : 5);
     sizes.put("paced", quick ? 1000 : 5000);
@@ -39,26 +39,13 @@ final class BenchOptions {
         sizes.put(args[i].substring(2), Integer.parseInt(args[i + 1]));
       }
     }
+    return new BenchOptions(sizes, jfr, list.contains("--keep") || jfr,
+        o >= 0 && o + 1 < args.length ? args[o + 1] : null);
   }
 
   /** One size, by its name without the dashes ({@code rows}, {@code restore-mb}, ...). */
   int get(String name) {
     return sizes.get(name);
-  }
-
-  /** Whether the Litewake child JVMs are recorded with JFR into the work directory. */
-  boolean jfr() {
-    return jfr;
-  }
-
-  /** Whether the work directory is kept ({@code --keep}, or {@code --jfr} for its recordings). */
-  boolean keep() {
-    return keep;
-  }
-
-  /** The argument of {@code --only}, or null when every workload runs. */
-  String only() {
-    return only;
   }
 
   /** Whether {@code workload} runs: always, unless {@code --only} leaves it out. */

@@ -11,13 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** 5. Peak heap and RSS while replicating and restoring a large database. */
-final class MemoryWorkload extends Workload {
-  MemoryWorkload(BenchOptions opt, Rig rig, Results results) {
-    super(opt, rig, results);
-  }
-
+final class MemoryWorkload implements Workload {
   @Override
-  void run() throws Exception {
+  public void run(BenchOptions opt, Rig rig, Results results) throws Exception {
     int mb = opt.get("big-mb");
     Path base = rig.bigDb("big-base", mb);
     long size = Files.size(base);
@@ -64,14 +60,14 @@ final class MemoryWorkload extends Workload {
         "restore-big-ls");
     Files.deleteIfExists(lwOut2);
     String db = (size >> 20) + " MiB db";
-    add("initial snapshot of a " + db + " (start -> in store), ms", fmt(rep[0]), fmt(lsSnapMs),
+    results.add("initial snapshot of a " + db + " (start -> in store), ms", fmt(rep[0]), fmt(lsSnapMs),
         ratio(rep[0], lsSnapMs));
-    add("peak heap, replicating a " + db + " (-Xmx128m)", (rep[1] >> 20) + " MiB", "n/a (Go)", "target < 128 MiB");
-    add("peak RSS, replicating a " + db, (rep[2] >> 10) + " MiB", (lsRep >> 10) + " MiB", ratio(rep[2], lsRep));
-    add("peak heap, restoring a " + db + " (-Xmx128m)", (res[1] >> 20) + " MiB", "n/a (Go)", "target < 128 MiB");
-    add("peak RSS, restoring a " + db, (res[2] >> 10) + " MiB", (lsRes[1] >> 10) + " MiB", ratio(res[2], lsRes[1]));
-    add("restore time of the " + db + " (Litewake: own replica + integrity_check / Litestream's replica)",
+    results.add("peak heap, replicating a " + db + " (-Xmx128m)", (rep[1] >> 20) + " MiB", "n/a (Go)", "target < 128 MiB");
+    results.add("peak RSS, replicating a " + db, (rep[2] >> 10) + " MiB", (lsRep >> 10) + " MiB", ratio(rep[2], lsRep));
+    results.add("peak heap, restoring a " + db + " (-Xmx128m)", (res[1] >> 20) + " MiB", "n/a (Go)", "target < 128 MiB");
+    results.add("peak RSS, restoring a " + db, (res[2] >> 10) + " MiB", (lsRes[1] >> 10) + " MiB", ratio(res[2], lsRes[1]));
+    results.add("restore time of the " + db + " (Litewake: own replica + integrity_check / Litestream's replica)",
         fmt(res[0]) + " / " + fmt(resLs[0]), fmt(lsRes[0]), ratio(resLs[0], lsRes[0]) + " (same replica)");
-    chart("peak heap replicating 1 GB (/128 MiB)", rep[1] / (128.0 * (1 << 20)), 1.0, Double.NaN);
+    results.chart("peak heap replicating 1 GB (/128 MiB)", rep[1] / (128.0 * (1 << 20)), 1.0, Double.NaN);
   }
 }

@@ -16,13 +16,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** 3. Restore time of the same Litestream replica by both tools, and of a Litewake replica. */
-final class RestoreWorkload extends Workload {
-  RestoreWorkload(BenchOptions opt, Rig rig, Results results) {
-    super(opt, rig, results);
-  }
-
+final class RestoreWorkload implements Workload {
   @Override
-  void run() throws Exception {
+  public void run(BenchOptions opt, Rig rig, Results results) throws Exception {
     int mb = opt.get("restore-mb");
     int seconds = opt.get("restore-s");
     Path base = rig.bigDb("restore-base", mb);
@@ -87,12 +83,12 @@ final class RestoreWorkload extends Workload {
           + " %.0f); Litewake of its own replica %.0f ms", i + 1, lsT[i], lwT[i], lwWall[i], lwTi[i], lwOwn[i]));
     }
     long size = Files.size(lsDb);
-    add("restore of Litestream's replica (" + size / 1_000_000 + " MB db; " + lsShape + "), ms",
+    results.add("restore of Litestream's replica (" + size / 1_000_000 + " MB db; " + lsShape + "), ms",
         fmt(median(lwT)) + " (JVM wall incl. start " + fmt(median(lwWall)) + "; +integrity_check "
             + fmt(median(lwTi)) + ")", fmt(median(lsT)), ratio(median(lwT), median(lsT)));
-    add("restore of a Litewake replica of the same data (" + lwShape + "), ms", fmt(median(lwOwn)), "n/a (zstd)",
+    results.add("restore of a Litewake replica of the same data (" + lwShape + "), ms", fmt(median(lwOwn)), "n/a (zstd)",
         ratio(median(lwOwn), median(lsT)) + " vs Litestream restoring its own");
-    chart("restore same replica (/Litestream)", median(lwT) / median(lsT), 0.5, 1.0);
+    results.chart("restore same replica (/Litestream)", median(lwT) / median(lsT), 0.5, 1.0);
     for (Path p : List.of(base, lsDb, lwDb)) {
       deleteTree(p.getParent());
     }

@@ -20,13 +20,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /** 2 and 4: requests/bytes per 1000 transactions, idle requests, replication lag, per tool. */
-final class SessionWorkload extends Workload {
-  SessionWorkload(BenchOptions opt, Rig rig, Results results) {
-    super(opt, rig, results);
-  }
-
+final class SessionWorkload implements Workload {
   @Override
-  void run() throws Exception {
+  public void run(BenchOptions opt, Rig rig, Results results) throws Exception {
     int paced = opt.get("paced");
     int idle = opt.get("idle-s");
     int lagN = opt.get("lag");
@@ -76,7 +72,7 @@ final class SessionWorkload extends Workload {
         S3Front.Counts idle1 = c2.minus(c1);
         log((tool == 0 ? "Litewake" : "Litestream") + " paced " + paced + " txns (" + rowBytes + " payload bytes): "
             + work1 + "; idle " + idle + " s: " + idle1);
-        double[] lag = lag(db, prefix, lagN);
+        double[] lag = lag(rig, db, prefix, lagN);
         res[tool] = new Object[] {work1, idle1, lag};
       } finally {
         if (rep != null) {
@@ -93,26 +89,26 @@ final class SessionWorkload extends Workload {
     S3Front.Counts lsI = (S3Front.Counts) res[1][1];
     double k = 1000.0 / paced;
     double perHour = 3600.0 / idle;
-    add("requests to the store per 1000 txns (200 txn/s, 500 B rows)", fmt1(lwW.requests() * k) + " " + lwW.byKind(),
+    results.add("requests to the store per 1000 txns (200 txn/s, 500 B rows)", fmt1(lwW.requests() * k) + " " + lwW.byKind(),
         fmt1(lsW.requests() * k) + " " + lsW.byKind(), ratio(lwW.requests(), lsW.requests()));
-    add("bytes sent to the store per 1000 txns (wire; bodies)", kb(lwW.bytesUp() * k) + "; " + kb(lwW.bodyBytes() * k),
+    results.add("bytes sent to the store per 1000 txns (wire; bodies)", kb(lwW.bytesUp() * k) + "; " + kb(lwW.bodyBytes() * k),
         kb(lsW.bytesUp() * k) + "; " + kb(lsW.bodyBytes() * k), ratio(lwW.bytesUp(), lsW.bytesUp()));
-    chart("bytes sent per 1000 txns (/Litestream)", (double) lwW.bytesUp() / lsW.bytesUp(), 0.7, 1.0);
-    add("requests / bytes sent per hour idle (measured " + idle + " s)",
+    results.chart("bytes sent per 1000 txns (/Litestream)", (double) lwW.bytesUp() / lsW.bytesUp(), 0.7, 1.0);
+    results.add("requests / bytes sent per hour idle (measured " + idle + " s)",
         fmt1(lwI.requests() * perHour) + " / " + kb(lwI.bytesUp() * perHour) + " " + lwI.byKind(),
         fmt1(lsI.requests() * perHour) + " / " + kb(lsI.bytesUp() * perHour) + " " + lsI.byKind(),
         lwI.requests() == 0 ? "Litewake sends nothing when idle" : "Litewake NOT idle");
     double[] lwL = (double[]) res[0][2];
     double[] lsL = (double[]) res[1][2];
-    add("replication lag p50, default settings (commit -> WAL object in store, ms)", fmt(pct(lwL, 50)),
+    results.add("replication lag p50, default settings (commit -> WAL object in store, ms)", fmt(pct(lwL, 50)),
         fmt(pct(lsL, 50)), ratio(pct(lwL, 50), pct(lsL, 50)));
-    add("replication lag p99 (" + lwL.length + " commits at random phase, ms)", fmt(pct(lwL, 99)), fmt(pct(lsL, 99)),
+    results.add("replication lag p99 (" + lwL.length + " commits at random phase, ms)", fmt(pct(lwL, 99)), fmt(pct(lsL, 99)),
         ratio(pct(lwL, 99), pct(lsL, 99)));
-    chart("lag p50 (/Litestream)", pct(lwL, 50) / pct(lsL, 50), 1.0, 1.0);
+    results.chart("lag p50 (/Litestream)", pct(lwL, 50) / pct(lsL, 50), 1.0, 1.0);
   }
 
   /** Sparse commits; time from commit until a new WAL object exists in the store. */
-  private double[] lag(Path db, String prefix, int n) throws Exception {
+  private static double[] lag(Rig rig, Path db, String prefix, int n) throws Exception {
     double[] out = new double[n];
     Random rnd = new Random(5);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);

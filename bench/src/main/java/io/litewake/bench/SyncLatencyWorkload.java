@@ -11,13 +11,9 @@ import java.util.Arrays;
 import java.util.Random;
 
 /** Litewake sync() latency: commit one row, then sync(). */
-final class SyncLatencyWorkload extends Workload {
-  SyncLatencyWorkload(BenchOptions opt, Rig rig, Results results) {
-    super(opt, rig, results);
-  }
-
+final class SyncLatencyWorkload implements Workload {
   @Override
-  void run() throws Exception {
+  public void run(BenchOptions opt, Rig rig, Results results) throws Exception {
     int n = opt.get("syncs");
     Path db = rig.newDb("sync");
     double[] out = new double[n];
@@ -36,7 +32,7 @@ final class SyncLatencyWorkload extends Workload {
       }
     }
     Arrays.sort(out);
-    add("Litewake sync() latency after a 1-row commit, p50 / p99 (ms)",
+    results.add("Litewake sync() latency after a 1-row commit, p50 / p99 (ms)",
         String.format("%.1f / %.1f", pct(out, 50), pct(out, 99)), "n/a", "(Litestream has no sync call)");
   }
 }

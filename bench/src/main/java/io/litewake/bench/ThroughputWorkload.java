@@ -12,13 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** 1. App write throughput: none / Litewake / Litestream; one connection and four writers. */
-final class ThroughputWorkload extends Workload {
-  ThroughputWorkload(BenchOptions opt, Rig rig, Results results) {
-    super(opt, rig, results);
-  }
-
+final class ThroughputWorkload implements Workload {
   @Override
-  void run() throws Exception {
+  public void run(BenchOptions opt, Rig rig, Results results) throws Exception {
     int rows = opt.get("rows");
     int runs = opt.get("runs");
     for (int writers : new int[] {1, 4}) {
@@ -58,10 +54,10 @@ final class ThroughputWorkload extends Workload {
       double lw = median(r[1]);
       double lsv = median(r[2]);
       String what = writers == 1 ? "1 connection" : "4 writer threads";
-      add("write throughput, " + what + ", 1 row/txn (txn/s)", fmt(lw), fmt(lsv),
+      results.add("write throughput, " + what + ", 1 row/txn (txn/s)", fmt(lw), fmt(lsv),
           String.format("%.2f (Litewake/none %.2f, Litestream/none %.2f; none %s)", lw / lsv, lw / none, lsv / none,
               fmt(none)));
-      chart("throughput " + what + " vs none", lw / none, 0.9, lsv / none);
+      results.chart("throughput " + what + " vs none", lw / none, 0.9, lsv / none);
     }
   }
 }
