@@ -35,7 +35,7 @@ public final class CommitStallProbe {
       System.out.println("|---|---|---|---|---|---|---|");
       for (String setup : new String[] {"no replication", "Litewake, defaults"}) {
         for (int r = 1; r <= rounds; r++) {
-          Path db = Bench.createDb(Files.createDirectories(dir.resolve(setup.hashCode() + "-" + r)));
+          Path db = BenchDb.createDb(Files.createDirectories(dir.resolve(setup.hashCode() + "-" + r)));
           Replicator rep = setup.startsWith("Litewake")
               ? Replicator.of(db).to(Files.createDirectories(db.resolveSibling("replica")).toUri()).start()
               : null;
@@ -52,14 +52,14 @@ public final class CommitStallProbe {
         }
       }
     } finally {
-      Bench.deleteTree(dir);
+      BenchDb.deleteTree(dir);
     }
   }
 
   private static String round(Path db, int n) throws Exception {
     long[] lat = new long[n];
     long total;
-    try (Connection c = Bench.open(db); PreparedStatement ps = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
+    try (Connection c = BenchDb.open(db); PreparedStatement ps = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
       Random rnd = new Random(1);
       byte[][] payloads = new byte[64][];
       for (int i = 0; i < payloads.length; i++) {

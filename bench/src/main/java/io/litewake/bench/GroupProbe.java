@@ -48,9 +48,9 @@ public final class GroupProbe {
     Path work = Files.createTempDirectory("litewake-group");
     List<String[]> rows = new ArrayList<>();
     try (S3ProxyServer s3 = S3ProxyServer.builder().directory(work.resolve("s3proxy")).start()) {
-      s3.createBucket(Bench.BUCKET);
+      s3.createBucket(Rig.BUCKET);
       try (S3Front front = S3Front.builder(s3.endpoint()).recordLimit(1).start()) {
-        URI base = s3.replicaUri(front.endpoint(), Bench.BUCKET, "tenants");
+        URI base = s3.replicaUri(front.endpoint(), Rig.BUCKET, "tenants");
         Path dir = Files.createDirectories(work.resolve("tenants"));
         long t0 = System.nanoTime();
         List<Path> dbs = new ArrayList<>();
@@ -91,7 +91,7 @@ public final class GroupProbe {
         rows.add(new String[] {"restoreAll onto an empty directory", ok + " of " + results.size() + " restored", secs(t2)});
       }
     } finally {
-      Bench.deleteTree(work);
+      BenchDb.deleteTree(work);
     }
     System.out.println("| measure | value | note |");
     System.out.println("|---|---|---|");

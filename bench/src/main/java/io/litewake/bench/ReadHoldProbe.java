@@ -38,14 +38,14 @@ public final class ReadHoldProbe {
     for (int r = 0; r < 3; r++) {
       none.append(String.format(" %,.0f", loop(fresh(dir, "none" + r), n)));
       Path h = fresh(dir, "held" + r);
-      try (Connection c = Bench.open(h); Statement s = c.createStatement()) {
+      try (Connection c = BenchDb.open(h); Statement s = c.createStatement()) {
         s.execute("BEGIN");
         s.executeQuery("SELECT count(*) FROM t").close();
         held.append(String.format(" %,.0f", loop(h, n)));
         s.execute("COMMIT");
       }
       Path a = fresh(dir, "above" + r);
-      try (Connection c = Bench.open(a); Statement s = c.createStatement()) {
+      try (Connection c = BenchDb.open(a); Statement s = c.createStatement()) {
         s.execute("INSERT INTO t (k, v) VALUES ('first', x'00')"); // the WAL has a frame now
         s.execute("BEGIN");
         s.executeQuery("SELECT count(*) FROM t").close();
@@ -70,11 +70,11 @@ public final class ReadHoldProbe {
   }
 
   private static Path fresh(Path dir, String name) throws Exception {
-    return Bench.createDb(Files.createDirectories(dir.resolve(name)));
+    return BenchDb.createDb(Files.createDirectories(dir.resolve(name)));
   }
 
   private static double loop(Path db, int n) throws Exception {
-    try (Connection c = Bench.open(db);
+    try (Connection c = BenchDb.open(db);
         PreparedStatement ps = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
       Random rnd = new Random(1);
       long t0 = System.nanoTime();

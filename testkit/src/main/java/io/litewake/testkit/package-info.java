@@ -13,7 +13,8 @@
  *   <li>{@link io.litewake.testkit.ReplicaTesting} — restore into a temporary file, compare with
  *       a live database, describe a replica;
  *   <li>{@link io.litewake.testkit.ReplicaContractTest} — the contract of {@link
- *       io.litewake.spi.Replica} as a JUnit suite to extend, for third-party stores.
+ *       io.litewake.spi.Replica} as a JUnit suite to extend, for third-party stores (its Litewake
+ *       scenarios in {@link io.litewake.testkit.LitewakeOnReplicaContract}, which it extends).
  * </ul>
  *
  * <p>The jar also holds the package {@code io.litewake.testsupport}, the servers and the front
