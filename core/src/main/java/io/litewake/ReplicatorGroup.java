@@ -40,6 +40,8 @@ public final class ReplicatorGroup implements AutoCloseable {
   private final Map<String, Member> members = new ConcurrentHashMap<>();
   private final GroupWatch watch;
   private volatile boolean closed;
+  /** Adds hold it shared for their whole start, close exclusively: no member starts on a closing group. */
+  private final java.util.concurrent.locks.ReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   private record Member(Path database, Replicator replicator, boolean watched) {}
 
@@ -113,6 +115,15 @@ public final class ReplicatorGroup implements AutoCloseable {
   private Replicator add(Path database, String name, boolean watched) {
     Checks.requireNonNull(database, "database");
     Replica.requireChildName(name);
+    lifecycle.readLock().lock();
+    try {
+      return addLocked(database, name, watched);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
+  private Replicator addLocked(Path database, String name, boolean watched) {
     Checks.requireState(!closed, "the group is closed");
     Member placeholder = new Member(database, null, watched);
     Checks.requireState(members.putIfAbsent(name, placeholder) == null, "the group already replicates a database as '"
@@ -224,10 +235,15 @@ public final class ReplicatorGroup implements AutoCloseable {
   /** Stops watching, closes every member (each with its final sync), then the shared threads and client. */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    lifecycle.writeLock().lock(); // waits for adds under way
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
     }
-    closed = true;
     watch.close();
     List<Replicator> running = new ArrayList<>(members().values());
     running.parallelStream().forEach(Replicator::close);

@@ -150,7 +150,7 @@ final class Checkpointer {
     if (advanceHoldAndBackfill() != frames) {
       return false;
     }
-    hold.shipCompleted(); // every frame the current hold could protect is shipped
+    hold.markShipped(); // every frame the current hold could protect is shipped
     hold.swap();
     return true;
   }

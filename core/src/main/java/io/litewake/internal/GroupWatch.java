@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Watches directories for a {@code ReplicatorGroup}: every {@value #SCAN_SECONDS} seconds one
- * directory listing per watched directory, on the group's strand (never on the timer thread, as
- * adding a member does I/O). A matching file that is a SQLite database in WAL mode is added; a
+ * directory listing per watched directory, on a thread of its own (never on the timer thread, as
+ * adding a member does I/O, nor on the group's pool, whose tasks adding and closing wait for). A matching file that is a SQLite database in WAL mode is added; a
  * watched one that is gone is removed. The set of files seen (and of files already reported as
  * not ready) is touched by the strand only.
  */
@@ -28,6 +28,7 @@ public final class GroupWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("io.litewake.ReplicatorGroup");
   static final long SCAN_SECONDS = 2;
   private final SerialExecutor strand;
+  private final java.util.concurrent.ExecutorService own;
   private final Workers workers;
   private final Consumer<Path> add;
   private final Consumer<Path> remove;
@@ -48,7 +49,13 @@ public final class GroupWatch implements AutoCloseable {
    */
   public GroupWatch(Workers workers, Consumer<Path> add, Consumer<Path> remove, Predicate<Path> member) {
     this.workers = workers;
-    this.strand = new SerialExecutor(workers.pool());
+    // its own thread, not the group's pool: adding or closing a member waits for tasks on that pool
+    this.own = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "litewake-group-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    this.strand = new SerialExecutor(own);
     this.add = add;
     this.remove = remove;
     this.member = member;
@@ -152,5 +159,6 @@ public final class GroupWatch implements AutoCloseable {
     if (task != null) {
       task.cancel(false);
     }
+    own.shutdown();
   }
 }

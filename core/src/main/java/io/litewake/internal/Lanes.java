@@ -22,9 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * a lost update only means an object is uploaded again, which is harmless), so that a restart
  * does not send a replica what it already has.
  *
+ * <p>A lane whose pending WAL passed the spool limit drops it; until that lane has uploaded the
+ * snapshot of the new generation, its progress stays where it was before the drop, so that
+ * {@code sync()} never counts dropped history as replicated. A lane whose replica was taken over
+ * by another writer is retired: it takes nothing more and holds nothing back.
+ *
  * <p>Each lane's pending map and byte counts are concurrent structures: its uploader removes what
  * it uploaded, the pass strand adds (inside {@link Spool#add}, before the entry is published) and
  * drops a lane's entries at the spool limit; readers ({@code status()}, {@code sync()}) never wait.
+ * A lane's drop barrier and its progress file are guarded by the lane's monitor.
  */
 final class Lanes {
   private final Spool spool;
@@ -36,6 +42,13 @@ final class Lanes {
     final ConcurrentSkipListMap<Long, Spool.Entry> pending = new ConcurrentSkipListMap<>();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong walBytes = new AtomicLong();
+    /** After a drop: what the lane really has, until the snapshot {@link #releasedBy} is uploaded. */
+    long cap = Long.MAX_VALUE;
+    /** The snapshot after the last drop that ends the cap once uploaded, or -1 while none is spooled. */
+    long releasedBy = -1;
+    volatile boolean retired;
+    /** Guards the progress file's writes (the uploader's strand and the pass strand both write it). */
+    final Object progressLock = new Object();
 
     Lane(String location, Path progress) {
       this.location = location;
@@ -43,14 +56,15 @@ final class Lanes {
     }
   }
 
-  /** Lanes for the replicas at {@code locations}, from the entries of an opened spool. */
+  /** Lanes for the replicas at {@code locations}, from the entries of a loaded spool. */
   Lanes(Spool spool, List<String> locations) throws IOException {
     this.spool = spool;
     this.lanes = new Lane[locations.size()];
     Path dir = spool.dir().resolve("progress");
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = new Lane(locations.get(i), lanes.length > 1 ? dir.resolve(hash(locations.get(i))) : null);
-      long done = readProgress(lanes[i]);
+      // a progress past what the spool recorded is from numbers handed out again: ignore it
+      long done = Math.min(readProgress(lanes[i]), spool.lastSeq());
       for (Spool.Entry e : spool.pending()) {
         if (e.seq() > done) {
           put(lanes[i], e);
@@ -68,7 +82,9 @@ final class Lanes {
     }
     spool.onChange(e -> {
       for (Lane l : lanes) {
-        put(l, e);
+        if (!l.retired) {
+          put(l, e);
+        }
       }
     }, e -> {
       for (Lane l : lanes) {
@@ -112,17 +128,34 @@ final class Lanes {
     return first == null ? null : first.getValue();
   }
 
-  /** The sequence number through which lane {@code lane} has everything (uploaded or dropped). */
+  boolean retired(int lane) {
+    return lanes[lane].retired;
+  }
+
+  /** The sequence number through which lane {@code lane} has everything (a retired lane: all). */
   long doneThrough(int lane) {
+    Lane l = lanes[lane];
     long p = spool.published(); // read first: every entry up to p is in the lane unless done
-    Map.Entry<Long, Spool.Entry> first = lanes[lane].pending.firstEntry();
-    return first != null && first.getKey() <= p ? first.getKey() - 1 : p;
+    Map.Entry<Long, Spool.Entry> first = l.pending.firstEntry();
+    long done = first != null && first.getKey() <= p ? first.getKey() - 1 : p;
+    if (l.retired) {
+      return p;
+    }
+    synchronized (l) {
+      return Math.min(done, l.cap);
+    }
   }
 
   /** Lane {@code lane} has {@code e} now; the file goes once no lane needs it. */
   void done(int lane, Spool.Entry e) throws IOException {
     Lane l = lanes[lane];
     if (remove(l, e)) {
+      synchronized (l) {
+        if (e.seq() == l.releasedBy) {
+          l.cap = Long.MAX_VALUE; // the new generation's snapshot is there: the lane is whole again
+          l.releasedBy = -1;
+        }
+      }
       writeProgress(l, doneThrough(lane));
     }
     if (!anyHolds(e)) {
@@ -132,23 +165,54 @@ final class Lanes {
 
   /**
    * Lane {@code lane} gives up everything it had pending (it fell past the spool limit): returns
-   * what it dropped; files no other lane needs are deleted.
+   * what it dropped; files no other lane needs are deleted. Its progress stays capped until the
+   * next snapshot it is given has been uploaded.
    */
-  List<Spool.Entry> drop(int lane) throws IOException {
+  List<Spool.Entry> drop(int lane) {
     Lane l = lanes[lane];
+    synchronized (l) {
+      l.cap = Math.min(l.cap, doneThroughUncapped(l));
+      l.releasedBy = -1;
+    }
     List<Spool.Entry> dropped = new ArrayList<>();
     for (Spool.Entry e : l.pending.values()) {
       if (remove(l, e)) {
         dropped.add(e);
       }
     }
-    writeProgress(l, doneThrough(lane));
     for (Spool.Entry e : dropped) {
+      if (!anyHolds(e)) {
+        try {
+          spool.remove(e);
+        } catch (IOException ex) {
+          // the file stays until the next start, which may upload it again: harmless
+        }
+      }
+    }
+    return dropped;
+  }
+
+  /** Lane {@code lane}'s replica was taken over by another writer: it takes and keeps nothing more. */
+  void retire(int lane) throws IOException {
+    Lane l = lanes[lane];
+    l.retired = true;
+    List<Spool.Entry> gone = new ArrayList<>();
+    for (Spool.Entry e : l.pending.values()) {
+      if (remove(l, e)) {
+        gone.add(e);
+      }
+    }
+    for (Spool.Entry e : gone) {
       if (!anyHolds(e)) {
         spool.remove(e);
       }
     }
-    return dropped;
+  }
+
+  private long doneThroughUncapped(Lane l) {
+    long p = spool.published();
+    Map.Entry<Long, Spool.Entry> first = l.pending.firstEntry();
+    return first != null && first.getKey() <= p ? first.getKey() - 1 : p;
   }
 
   private boolean anyHolds(Spool.Entry e) {
@@ -165,6 +229,13 @@ final class Lanes {
       l.bytes.addAndGet(e.size());
       if (!e.baseline()) {
         l.walBytes.addAndGet(e.size());
+      }
+      if (UploadOrder.isSnapshot(e.key())) {
+        synchronized (l) {
+          if (l.cap != Long.MAX_VALUE && l.releasedBy < 0) {
+            l.releasedBy = e.seq(); // the first snapshot after a drop ends the cap once uploaded
+          }
+        }
       }
     }
   }
@@ -197,12 +268,14 @@ final class Lanes {
     if (l.progress == null) {
       return;
     }
-    try {
-      Path tmp = l.progress.resolveSibling(l.progress.getFileName() + ".tmp");
-      Files.writeString(tmp, Long.toString(done));
-      Spool.move(tmp, l.progress);
-    } catch (IOException e) {
-      // not recorded: the next start uploads these objects to this replica again
+    synchronized (l.progressLock) {
+      try {
+        Path tmp = l.progress.resolveSibling(l.progress.getFileName() + ".tmp");
+        Files.writeString(tmp, Long.toString(done));
+        Spool.move(tmp, l.progress);
+      } catch (IOException e) {
+        // not recorded: the next start uploads these objects to this replica again
+      }
     }
   }
 

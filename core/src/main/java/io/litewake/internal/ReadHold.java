@@ -36,6 +36,8 @@ final class ReadHold {
   private final String name;
   private final Connection[] conns = new Connection[2];
   private int pin = -1;
+  /** Counts the read transactions begun: a different value means a different hold. */
+  private long holds;
   private boolean continuous;
   private boolean shippedSinceSwap;
   /** Index of the connection holding the write lock at close, or -1. */
@@ -74,6 +76,16 @@ final class ReadHold {
 
   boolean held() {
     return pin >= 0;
+  }
+
+  /** The current hold's number, or -1 when no read transaction is held. */
+  long holdId() {
+    return pin < 0 ? -1 : holds;
+  }
+
+  /** Every frame the current hold could protect is shipped (the backfill reached it): it may move. */
+  void markShipped() {
+    shippedSinceSwap = true;
   }
 
   /** True when the hold exists and the last ship under it completed: moving it gains something. */
@@ -142,6 +154,7 @@ final class ReadHold {
       endTxn(conns[pin]);
     }
     pin = next;
+    holds++;
     shippedSinceSwap = false;
     return true;
   }
@@ -154,6 +167,7 @@ final class ReadHold {
   boolean rebegin(Runnable betweenEndAndBegin) {
     Connection p = conns[pin];
     endTxn(p);
+    holds++; // the transaction ended: whatever begins next is another hold
     betweenEndAndBegin.run();
     try {
       beginRead(p);
@@ -168,6 +182,7 @@ final class ReadHold {
   void lost() {
     continuous = false;
     pin = -1;
+    holds++;
   }
 
   /**

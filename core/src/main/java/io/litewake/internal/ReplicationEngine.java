@@ -97,25 +97,54 @@ public final class ReplicationEngine implements AutoCloseable {
   public void start() throws IOException, SQLException {
     spool = new Spool(cfg.spoolDir());
     workers = cfg.sharedWorkers() != null ? cfg.sharedWorkers() : new Workers(name, 1 + cfg.replicas().size());
-    shipping = new Shipping(cfg, LOG, spool, workers, listener, this::kickAll, this::spoolLimit, this::anyFenced);
+    shipping = new Shipping(cfg, LOG, spool, workers, listener, this::kickAll, this::spoolLimit, this::allFenced);
+    boolean begun = false;
     try {
       shipping.connect();
       spool.open();
       spoolLock = spool.lock();
+      spool.load();
       String reason = shipping.resume();
       lanes = new Lanes(spool, cfg.replicas().stream().map(Replica::location).toList());
       List<Uploader> ups = new ArrayList<>();
       for (int i = 0; i < cfg.replicas().size(); i++) {
+        int lane = i;
         ups.add(new Uploader(cfg.replicas().get(i), spool, lanes, i, workers, LOG, name, listener, cfg.clock(),
-            cfg.retention(), cfg.fenceCheckInterval(), shipping::position, this::progressed));
+            cfg.retention(), cfg.fenceCheckInterval(), shipping::position, this::progressed, () -> retire(lane)));
       }
       uploaders = List.copyOf(ups);
-      claimAtStart(reason);
+      long deadline = System.nanoTime() + START_STORE_WAIT.toNanos();
+      String generation = shipping.generationFor(reason);
+      for (Uploader u : uploaders) {
+        u.startOf(generation, reason == null);
+      }
+      // 1. every replica: is a newer writer there? (reads only)
+      awaitStore(uploaders.stream().map(u -> u.<Void>onStrand(() -> {
+        u.checkAtStart();
+        return null;
+      })).toList(), deadline);
+      // 2. the local part: new generation, first ship and snapshot into the spool
       shipping.begin(reason);
+      begun = true;
+      // 3. a new history claims every replica: the PUT proves write access
+      if (reason != null) {
+        awaitStore(uploaders.stream().map(u -> u.<Void>onStrand(() -> {
+          try {
+            u.claim().claim(generation);
+          } catch (IOException e) {
+            u.failedBeforeUploads(e);
+            throw e;
+          }
+          return null;
+        })).toList(), deadline);
+      }
+      watcher = new WalWatcher(cfg.db(), shipping, cfg.maxCheckpointPages(), cfg.syncInterval(), LOG, name);
+      watcher.start(workers.scheduler());
     } catch (IOException | SQLException | RuntimeException | Error e) {
       shipping.closeConnections();
       release();
-      spool.removeIfCreated();
+      // a first start that failed leaves no spool behind; one that had begun uploaded nothing
+      spool.removeIfCreated(begun);
       throw e;
     }
     started = true;
@@ -123,23 +152,61 @@ public final class ReplicationEngine implements AutoCloseable {
     LOG.info("litewake [{}]: replicating to {} (generation {}, index {}, offset {}, sync every {})",
         name, location(), p.generation(), p.index(), p.offset(), cfg.syncInterval());
     kickAll();
-    watcher = new WalWatcher(cfg.db(), shipping, cfg.maxCheckpointPages(), cfg.syncInterval(), LOG, name);
-    watcher.start(workers.scheduler());
+  }
+
+  /**
+   * Waits for the replicas' start tasks until {@code deadline}: a refusal (a newer writer) or a
+   * permanent store error fails the start; a transient error or no answer in time does not (one
+   * WARN; the uploader checks again before its first upload and retries).
+   */
+  private void awaitStore(List<CompletableFuture<Void>> tasks, long deadline) throws IOException {
+    for (int i = 0; i < tasks.size(); i++) {
+      String where = uploaders.get(i).location();
+      try {
+        tasks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        LOG.warn("litewake [{}]: {} did not answer within {}; replicating into the spool {}, uploads start when it"
+            + " answers", name, where, START_STORE_WAIT, spool.dir());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LitewakeException("interrupted while asking " + where, e);
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException re) {
+          throw re; // another writer's newer claim: refused
+        }
+        if (io.litewake.spi.ReplicaConfigurationException.isPermanent(c)) {
+          throw (IOException) c;
+        }
+        LOG.warn("litewake [{}]: cannot reach {} ({}); replicating into the spool {}, uploads start when it answers",
+            name, where, c.toString(), spool.dir());
+      }
+    }
+  }
+
+  /** On the fenced replica's strand: its lane takes and keeps nothing more. */
+  private void retire(int lane) {
+    try {
+      lanes.retire(lane);
+    } catch (IOException e) {
+      LOG.debug("litewake [{}]: deleting spool files of fenced {}: {}", name, lanes.location(lane), e.toString());
+    }
+    progressed();
+  }
+
+  private boolean allFenced() {
+    for (Uploader u : uploaders) {
+      if (u.fencedBy() == null) {
+        return false;
+      }
+    }
+    return !uploaders.isEmpty();
   }
 
   private void kickAll() {
     for (Uploader u : uploaders) {
       u.kick();
     }
-  }
-
-  private boolean anyFenced() {
-    for (Uploader u : uploaders) {
-      if (u.fencedBy() != null) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -154,13 +221,7 @@ public final class ReplicationEngine implements AutoCloseable {
       if (lanes.pendingWalBytes(i) <= cfg.maxSpoolBytes()) {
         continue;
       }
-      List<Spool.Entry> gone;
-      try {
-        gone = lanes.drop(i);
-      } catch (IOException e) {
-        LOG.debug("litewake [{}]: deleting dropped spool files: {}", name, e.toString());
-        gone = List.of();
-      }
+      List<Spool.Entry> gone = lanes.drop(i);
       long bytes = gone.stream().mapToLong(Spool.Entry::size).sum();
       LOG.warn("litewake [{}]: spool limit of {} bytes reached while {} is unreachable; dropped its {} pending objects"
           + " ({} bytes) and starting a new generation from a snapshot: the latest state is kept, point-in-time"
@@ -174,60 +235,8 @@ public final class ReplicationEngine implements AutoCloseable {
     return dropped;
   }
 
-  /** How long start() waits for the store to answer its claim before it goes on spooling. */
+  /** How long start() waits for the store to answer before it goes on spooling. */
   private static final Duration START_STORE_WAIT = Duration.ofSeconds(3);
-
-  /**
-   * Refuses to continue a generation that a newer writer took over, and claims the replica for a
-   * new generation (a PUT: it proves write access). A permanent store error
-   * (access denied, no such bucket, bad credentials, wrong region) fails the start; a transient
-   * one (unreachable, 5xx, timeouts), or no answer within {@link #START_STORE_WAIT}, does not: the
-   * spool absorbs the outage and the uploader claims before its first upload.
-   */
-  private void claimAtStart(String reason) throws IOException {
-    String generation = shipping.generationFor(reason);
-    List<CompletableFuture<Void>> claims = new ArrayList<>();
-    for (Uploader u : uploaders) {
-      WriterClaim claim = u.claim();
-      claims.add(u.onStrand(() -> {
-        try {
-          claim.checkStart(generation, reason == null, claim.read());
-          if (reason != null) {
-            // a new history: claim it now. A continuing one claims at its first upload, as before:
-            // a clone of a live instance's volume must not take the replica over by merely starting
-            claim.claim(generation);
-          }
-        } catch (IOException e) {
-          u.failedBeforeUploads(e); // the start says so once; the uploader retries quietly
-          throw e;
-        }
-        return null;
-      }));
-    }
-    long deadline = System.nanoTime() + START_STORE_WAIT.toNanos();
-    for (int i = 0; i < claims.size(); i++) {
-      String where = uploaders.get(i).location();
-      try {
-        claims.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        LOG.warn("litewake [{}]: {} did not answer within {}; replicating into the spool {}, uploads start when it"
-            + " answers", name, where, START_STORE_WAIT, spool.dir());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LitewakeException("interrupted while claiming " + where, e);
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) {
-          throw re; // another writer's newer claim: refused
-        }
-        if (io.litewake.spi.ReplicaConfigurationException.isPermanent(c)) {
-          throw (IOException) c;
-        }
-        LOG.warn("litewake [{}]: cannot reach {} ({}); replicating into the spool {}, uploads start when it answers",
-            name, where, c.toString(), spool.dir());
-      }
-    }
-  }
 
   private void progressed() {
     synchronized (progress) {
@@ -253,7 +262,7 @@ public final class ReplicationEngine implements AutoCloseable {
       throw new LitewakeException("sync of " + cfg.db() + " to " + location() + " failed: " + e.getMessage(), e);
     }
     kickAll();
-    awaitUploaded(target, deadline, timeout);
+    awaitUploaded(target, deadline, timeout, false);
     listener.synced(Duration.ofNanos(System.nanoTime() - start));
   }
 
@@ -289,14 +298,21 @@ public final class ReplicationEngine implements AutoCloseable {
     }
   }
 
-  private void awaitUploaded(long target, long deadline, Duration timeout) {
+  /**
+   * Waits until every replica has everything up to {@code target}. For {@code sync()} a fenced
+   * replica fails it at once; when {@code closing}, fenced replicas are left out and the others are
+   * waited for.
+   */
+  private void awaitUploaded(long target, long deadline, Duration timeout, boolean closing) {
     synchronized (progress) {
       while (true) {
+        if (!closing) {
+          requireNotFenced();
+        }
         int behind = firstBehind(target);
         if (behind < 0) {
           return;
         }
-        requireNotFenced();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           Uploader u = uploaders.get(behind);
@@ -319,7 +335,7 @@ public final class ReplicationEngine implements AutoCloseable {
   /** The first replica that does not have everything up to {@code target} yet, or -1. */
   private int firstBehind(long target) {
     for (int i = 0; i < lanes.size(); i++) {
-      if (lanes.doneThrough(i) < target) {
+      if (!lanes.retired(i) && lanes.doneThrough(i) < target) {
         return i;
       }
     }
@@ -369,21 +385,30 @@ public final class ReplicationEngine implements AutoCloseable {
     }
     long deadline = System.nanoTime() + cfg.closeTimeout().toNanos();
     watcher.stop();
+    CompletableFuture<Long> last = shipping.close(deadline);
     long target = -1;
     try {
-      target = await(shipping.close(), deadline);
+      target = await(last, deadline);
     } catch (TimeoutException e) {
-      LOG.warn("litewake [{}]: the final replication pass did not finish within {}; what it had not copied is"
+      // the strand is still busy (a long pass queued before the close): it closes the connections
+      // when it gets there; the spool lock is released only then, so no other replicator of this
+      // database can start on the spool while this one still writes to it
+      LOG.warn("litewake [{}]: the final replication pass did not finish within {}; what it has not copied is"
           + " copied at the next start", name, cfg.closeTimeout());
+      Position p = shipping.position();
+      last.whenComplete((t, err) -> {
+        release();
+        LOG.info("litewake [{}]: replication to {} stopped at {}", name, location(), shipping.position());
+      });
+      LOG.debug("litewake [{}]: close returns at {} while the last pass finishes", name, p);
+      return;
     } catch (IOException | SQLException | RuntimeException e) {
       LOG.warn("litewake [{}]: final replication pass failed: {}", name, e.toString());
     }
     if (target >= 0) {
       kickAll();
       try {
-        awaitUploaded(target, deadline, cfg.closeTimeout());
-      } catch (FencedException e) {
-        LOG.debug("litewake [{}]: closing fenced; {} bytes stay unreplicated in {}", name, spool.pendingBytes(), spool.dir());
+        awaitUploaded(target, deadline, cfg.closeTimeout(), true);
       } catch (LitewakeException e) {
         LOG.warn("litewake [{}]: closing with {} bytes not yet uploaded to {}; they stay in {} and are uploaded at the"
             + " next start", name, spool.pendingBytes(), location(), spool.dir());

@@ -66,6 +66,9 @@ public final class Retention {
       if (curCovered == null) {
         continue; // the current generation cannot serve restores yet: keep the others
       }
+      if (g.createdAt().isAfter(cur.createdAt())) {
+        continue; // began after ours: another writer's newer history, never ours to delete
+      }
       Instant expires = max(g.updatedAt(), curCovered).plus(retention);
       if (!expires.isAfter(now)) {
         for (Snapshot s : g.snapshots()) {

@@ -25,7 +25,7 @@ final class SafeListener implements ReplicationListener {
   private void call(String what, Runnable r) {
     try {
       r.run();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | AssertionError | LinkageError e) {
       if (warned.compareAndSet(false, true)) {
         log.warn("litewake [{}]: the replication listener failed in {}; ignored: {}", name, what, e.toString(), e);
       } else {

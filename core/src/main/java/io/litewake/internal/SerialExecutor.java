@@ -56,19 +56,38 @@ final class SerialExecutor implements Executor {
   }
 
   private void drain() {
-    while (true) {
-      Runnable next;
-      synchronized (this) {
-        next = queue.poll();
-        if (next == null) {
-          running = false;
-          return;
+    boolean done = false;
+    try {
+      while (true) {
+        Runnable next;
+        synchronized (this) {
+          next = queue.poll();
+          if (next == null) {
+            running = false;
+            done = true;
+            return;
+          }
+        }
+        try {
+          next.run();
+        } catch (RuntimeException | AssertionError | LinkageError e) {
+          LOG.warn("litewake: a background task failed: {}", e.toString(), e);
         }
       }
-      try {
-        next.run();
-      } catch (RuntimeException e) {
-        LOG.warn("litewake: a background task failed: {}", e.toString(), e);
+    } finally {
+      if (!done) {
+        // an Error (out of memory, say) ends this thread's drain: hand what is queued to another
+        synchronized (this) {
+          running = false;
+          if (!queue.isEmpty()) {
+            running = true;
+            try {
+              backing.execute(this::drain);
+            } catch (RuntimeException rejected) {
+              running = false;
+            }
+          }
+        }
       }
     }
   }

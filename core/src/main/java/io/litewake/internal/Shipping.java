@@ -65,7 +65,7 @@ final class Shipping {
     this.snapshotter = new Snapshotter(cfg.db(), name, log, spool, state, cfg.compression(), cfg.snapshotInterval(),
         cfg.clock(), listener);
     this.checkpointer = new Checkpointer(cfg.db(), name, log, state, hold, shipper, cfg.minCheckpointPages(),
-        cfg.maxCheckpointPages(), cfg.syncInterval(), cfg.clock(), workers.scheduler());
+        cfg.maxCheckpointPages(), cfg.syncInterval(), cfg.clock(), workers.releaser());
   }
 
   /**
@@ -197,7 +197,9 @@ final class Shipping {
   private void backgroundPass() {
     passQueued.set(false);
     if (closed || fenced.getAsBoolean()) {
-      return; // fenced: nothing we copy would be uploaded
+      // every replica fenced: nothing we copy would be uploaded (the watcher looks again later)
+      nextDueNanos = System.nanoTime() + cfg.syncInterval().toNanos();
+      return;
     }
     inPass = true;
     try {
@@ -217,6 +219,9 @@ final class Shipping {
 
   /** One pass: move the hold if lost, ship, and (in the background only) snapshot and checkpoint. */
   private long pass(boolean background) throws IOException, SQLException {
+    if (!hold.opened()) {
+      throw new LitewakeException("the replicator of " + cfg.db() + " is closed");
+    }
     Object id = DbFiles.identity(cfg.db());
     if (id == null) {
       throw new IOException("database file " + cfg.db() + " was removed");
@@ -272,17 +277,19 @@ final class Shipping {
   /**
    * The final pass at close, on the strand: ships what is committed, then takes the write lock so
    * that nothing more can commit and ships the rest; closes the connections (the write lock's
-   * last) and records a clean close if that removed the WAL. Returns the spool sequence to wait for.
+   * last) and records a clean close if that removed the WAL. Past {@code deadline} (a pass queued
+   * before it ran long) it only closes the connections. Returns the spool sequence to wait for, or
+   * -1 when nothing was shipped.
    */
-  CompletableFuture<Long> close() {
+  CompletableFuture<Long> close(long deadline) {
     closed = true;
     return strand.submit(() -> {
       long target = -1;
       boolean shippedAll = false;
       try {
-        if (hold.opened()) {
+        if (hold.opened() && deadline - System.nanoTime() > 0) {
           target = pass(false);
-          if (hold.lockForClose()) {
+          if (deadline - System.nanoTime() > 0 && hold.lockForClose()) {
             shipAndSnapshot(); // nothing can commit now: this ships everything
             publish();
             target = spool.lastSeq();

@@ -79,6 +79,7 @@ final class Snapshotter {
     String key = Layout.snapshotKey(state.generation, state.index, compression);
     Spool.Entry e = spool.add(key, tmp, true, Instant.now(), null, true);
     state.walBytesSinceSnapshot = 0;
+    state.generationStart = false; // WAL spooled from now on is after the snapshot, baseline or not
     state.lastSnapshotAt = clock.instant();
     state.snapIndex = state.index;
     state.snapOffset = state.offset;

@@ -77,11 +77,19 @@ public final class Spool {
     this.tmp = dir.resolve("tmp");
   }
 
-  /** Creates the spool's directories if needed and reads its queue into the index. */
+  /** Creates the spool's directories if needed (then {@link #lock()}, then {@link #load()}). */
   public Spool open() throws IOException {
     created = !Files.exists(dir);
     Files.createDirectories(queue);
     Files.createDirectories(tmp);
+    return this;
+  }
+
+  /**
+   * Under the lock: removes what a crash left half-written and reads the queue into the index
+   * (before the lock, a second replicator of the same database could delete a live one's files).
+   */
+  public Spool load() throws IOException {
     // leftovers of a crash while writing: never complete, never referenced
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
       for (Path p : ds) {
@@ -99,7 +107,7 @@ public final class Spool {
         try {
           BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
           Entry e = new Entry(Long.parseLong(name.substring(0, t)), name.substring(t + 1).replace('~', '/'), p,
-              a.size(), a.lastModifiedTime().toInstant(), null, false);
+              a.size(), a.lastModifiedTime().toInstant(), null, name.contains("~snapshots~"));
           index.put(e.seq(), e);
           bytes.addAndGet(e.size());
           max = Math.max(max, e.seq());
@@ -169,19 +177,21 @@ public final class Spool {
   }
 
   /**
-   * After a start that failed: removes the spool directory again if {@link #open()} created it and
-   * nothing was recorded in it, so that a failed first start leaves the disk as it was.
+   * After a start that failed: removes the spool directory again if {@link #open()} created it,
+   * so that a failed first start leaves the disk as it was. Without {@code force} only while
+   * nothing was recorded in it; with it (the start had spooled its first snapshot but uploaded
+   * nothing) whatever it holds.
    */
-  public void removeIfCreated() {
-    if (!created || !index.isEmpty() || Files.exists(dir.resolve(STATE))) {
+  public void removeIfCreated(boolean force) {
+    if (!created || (!force && (!index.isEmpty() || Files.exists(dir.resolve(STATE))))) {
       return;
     }
-    for (Path p : new Path[] {tmp, queue, dir.resolve("lock"), dir}) {
-      try {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
-      } catch (IOException e) {
-        return; // something else is in it: leave it
       }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // something else is in it: leave it
     }
   }
 

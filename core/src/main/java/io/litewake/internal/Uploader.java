@@ -43,7 +43,14 @@ final class Uploader {
   private final Supplier<Position> current;
   private final Runnable progressed;
   private final WriterClaim claim;
+  /** Told once this replica is fenced (the engine retires its lane). */
+  private final Runnable onFenced;
   private final AtomicBoolean queued = new AtomicBoolean();
+  /** The generation this start writes and whether it continues one; checked against the claim. */
+  private String startGeneration;
+  private boolean startContinuing;
+  /** Set once the claim was checked for this start (at start, or before the first upload). */
+  private boolean startChecked;
   private int failures;
   private Instant retentionDueAt = Instant.EPOCH;
   private ScheduledFuture<?> wakeUp;
@@ -53,7 +60,8 @@ final class Uploader {
   private volatile Position replicated;
 
   Uploader(Replica replica, Spool spool, Lanes lanes, int lane, Workers workers, Logger log, String name, ReplicationListener listener,
-      Clock clock, Duration retention, Duration fenceCheckInterval, Supplier<Position> current, Runnable progressed) {
+      Clock clock, Duration retention, Duration fenceCheckInterval, Supplier<Position> current, Runnable progressed,
+      Runnable onFenced) {
     this.replica = replica;
     this.spool = spool;
     this.lanes = lanes;
@@ -68,6 +76,30 @@ final class Uploader {
     this.current = current;
     this.progressed = progressed;
     this.claim = new WriterClaim(replica, clock, fenceCheckInterval);
+    this.onFenced = onFenced;
+  }
+
+  /**
+   * Before any task runs: the generation this start writes, for the claim check (at start, or, if
+   * the store did not answer then, before the first upload).
+   */
+  void startOf(String generation, boolean continuing) {
+    startGeneration = generation;
+    startContinuing = continuing;
+  }
+
+  /**
+   * On the strand: refuses (fences) a continuing generation that a newer writer took over, and
+   * claims a new one. Throws the store's IOException when it cannot be asked.
+   */
+  void checkAtStart() throws IOException {
+    try {
+      claim.checkStart(startGeneration, startContinuing, claim.read());
+    } catch (IOException e) {
+      failedBeforeUploads(e); // the start says so once; the uploader retries quietly
+      throw e;
+    }
+    startChecked = true;
   }
 
   WriterClaim claim() {
@@ -177,6 +209,15 @@ final class Uploader {
   private boolean upload(Spool.Entry e) {
     boolean snapshot = UploadOrder.isSnapshot(e.key());
     try {
+      if (!startChecked && startGeneration != null) {
+        try {
+          checkAtStart(); // the store did not answer at start: check now, before anything is written
+        } catch (io.litewake.LitewakeException refused) {
+          claim.fence(refused.getMessage());
+          fenced();
+          return false;
+        }
+      }
       String gen = UploadOrder.generationOf(e.key());
       if (gen != null) {
         claim.claim(gen);
@@ -195,7 +236,12 @@ final class Uploader {
       } else {
         replica.put(e.key(), e.file());
       }
-      lanes.done(lane, e);
+      try {
+        lanes.done(lane, e);
+      } catch (IOException deleteFailed) {
+        log.debug("litewake [{}]: {} is in {}, but deleting its spool file failed: {}", name, e.key(),
+            replica.location(), deleteFailed.toString());
+      }
       lastUploadAt = clock.instant();
       lastError = null;
       if (e.end() != null) {
@@ -248,6 +294,17 @@ final class Uploader {
       return;
     }
     try {
+      if (!claim.mayDelete()) {
+        // another writer claimed this replica (or a restart has not claimed it yet): its history is
+        // not ours to delete; an idle instance learns it is fenced here, before deleting anything
+        if (claim.fencedBy() != null) {
+          fenced();
+          return;
+        }
+        retentionDueAt = clock.instant().plus(Duration.ofMinutes(10));
+        wakeUpIn(untilDue(clock.instant()));
+        return;
+      }
       ReplicaContents contents = Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
       Retention.Plan plan = Retention.plan(contents, p.generation(), now, retention);
       if (!plan.deletions().isEmpty()) {
@@ -298,6 +355,7 @@ final class Uploader {
   }
 
   private void fenced() {
+    onFenced.run();
     log.error("litewake [{}]: replication to {} is fenced: {}; this instance stops uploading (its writes stay in {}"
         + " but are not replicated)", name, replica.location(), claim.fencedBy(), spool.dir());
     listener.fenced(replica.location(), claim.fencedBy());

@@ -77,12 +77,13 @@ final class WalShipper {
    * hold that began before it now proves continuity.
    */
   boolean ship() throws IOException {
+    long heldBy = hold.holdId(); // continuity needs one read transaction held across the whole ship
     byte[] before = ReadHold.readWalHeader(walPath);
     Instant look = Instant.now();
     boolean shipped = shipOnce();
     byte[] after = ReadHold.readWalHeader(walPath);
     lastLook = look;
-    if (Arrays.equals(before, after) && hold.shipCompleted()) {
+    if (heldBy >= 0 && hold.holdId() == heldBy && Arrays.equals(before, after) && hold.shipCompleted()) {
       log.debug("litewake [{}]: continuity established at index {} offset {}", name, state.index, state.offset);
     }
     return shipped;

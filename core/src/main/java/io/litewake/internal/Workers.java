@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Workers implements AutoCloseable {
   private final ScheduledThreadPoolExecutor scheduler;
   private final ThreadPoolExecutor pool;
+  /** Ends the checkpointer's short write locks on time: never behind the timer's other work. */
+  private ScheduledThreadPoolExecutor releaser;
+
+  private final String name;
 
   /**
    * Creates the threads (lazily: none runs before the first task).
@@ -27,6 +31,7 @@ public final class Workers implements AutoCloseable {
    * @param poolSize the most threads running passes and uploads at once
    */
   public Workers(String name, int poolSize) {
+    this.name = name;
     scheduler = new ScheduledThreadPoolExecutor(1, factory("litewake-timer-" + name));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setKeepAliveTime(30, TimeUnit.SECONDS);
@@ -53,10 +58,29 @@ public final class Workers implements AutoCloseable {
     return pool;
   }
 
+  /** A timer for millisecond deadlines only (made on first use; its thread ends when idle). */
+  synchronized ScheduledExecutorService releaser() {
+    if (releaser == null) {
+      releaser = new ScheduledThreadPoolExecutor(1, factory("litewake-release-" + name));
+      releaser.setKeepAliveTime(30, TimeUnit.SECONDS);
+      releaser.allowCoreThreadTimeOut(true);
+      releaser.setRemoveOnCancelPolicy(true);
+      if (pool.isShutdown()) {
+        releaser.shutdown();
+      }
+    }
+    return releaser;
+  }
+
   /** Stops both executors; running tasks are interrupted, queued ones dropped. */
   @Override
   public void close() {
     scheduler.shutdownNow();
     pool.shutdownNow();
+    synchronized (this) {
+      if (releaser != null) {
+        releaser.shutdownNow();
+      }
+    }
   }
 }

@@ -164,6 +164,30 @@ final class WriterClaim {
     return false;
   }
 
+  /**
+   * Before deleting anything (retention): reads the claim now, whatever the check interval. True
+   * only if nobody claims the replica or this instance does; a newer claim fences this instance.
+   * An instance that has not claimed yet (restarted, nothing uploaded since) deletes nothing.
+   */
+  boolean mayDelete() throws IOException {
+    if (fencedBy != null) {
+      return false;
+    }
+    Properties current = read();
+    if (current == null) {
+      return true;
+    }
+    if (instance.equals(current.getProperty("instance"))) {
+      return true;
+    }
+    String other = current.getProperty("generation", "");
+    if (claimedGeneration != null && !other.equals(claimedGeneration) && newer(other, claimedGeneration)) {
+      fencedBy = "another replicator took over the replica with generation " + other + " (host "
+          + current.getProperty("host") + ", started " + current.getProperty("started") + ")";
+    }
+    return false;
+  }
+
   /** True if generation id {@code a} was created after {@code b} (Litewake ids sort by time). */
   static boolean newer(String a, String b) {
     return a.compareTo(b) > 0;
