@@ -86,4 +86,24 @@ class CrashTest {
     assertThat(Dbs.dump(level)).isEqualTo(Dbs.dump(db));
     System.out.printf("crash loop: %d rounds, %d verified, %d acknowledged rows verified%n", ROUNDS, verified, rowsVerified);
   }
+
+  @Test
+  void aCrashRightAfterTheApplicationRestartedACompleteWalContinuesTheGeneration() throws Exception {
+    Path db = dir.resolve("restart.db");
+    URI uri = Files.createDirectories(dir.resolve("restart-replica")).toUri();
+    java.util.List<String> out = io.litewake.testing.ChildJvm.run(io.litewake.testing.RestartCrashChild.class,
+        db.toString(), uri.toString());
+    assertThat(out).contains("COMMITTED");
+    String before = Restore.from(uri).list().latest().orElseThrow().id();
+    try (Replicator r = Replicator.of(db).to(uri).start()) {
+      assertThat(r.status().position().generation()).as("one restart after a complete copy is provable")
+          .isEqualTo(before);
+      assertThat(r.status().position().index()).isPositive();
+      r.sync();
+    }
+    Path restored = dir.resolve("restart-restored.db");
+    Restore.from(uri).to(restored).run();
+    assertThat(Dbs.dump(restored)).isEqualTo(Dbs.dump(db));
+    assertThat(Dbs.scalar(restored, "SELECT count(*) FROM t WHERE writer = 2")).isEqualTo(1L);
+  }
 }

@@ -146,12 +146,13 @@ final class Checkpointer {
    * next commit then restarts the WAL, and the hold moves off mark 0 at once. Returns true if
    * the whole WAL was backfilled.
    */
-  private boolean releaseIfBackfilled(long frames) {
+  private boolean releaseIfBackfilled(long frames) throws IOException {
     if (advanceHoldAndBackfill() != frames) {
       return false;
     }
     hold.markShipped(); // every frame the current hold could protect is shipped
     hold.swap();
+    recordComplete();
     return true;
   }
 
@@ -262,6 +263,39 @@ final class Checkpointer {
     restartedIndex = state.header == null ? -1 : state.index;
     restartedFrames = state.header == null ? -1 : state.frames();
     lastPassiveFrames = -1;
+    recordComplete();
+  }
+
+  /**
+   * Records that the WAL is shipped to its end and backfilled in full under a hold on read mark 0,
+   * when no frame was committed after the shipped end (checked on the WAL itself): a crash before
+   * the application's next commit restarts it then leaves a provable continuation.
+   */
+  private void recordComplete() throws IOException {
+    if (state.header == null || hasFrameAt(state.offset)) {
+      return;
+    }
+    state.walComplete = true;
+    shipper.saveState();
+  }
+
+  /** True if a frame of the current WAL life starts at {@code at}. */
+  private boolean hasFrameAt(long at) throws IOException {
+    try (java.nio.channels.FileChannel wal = ReadHold.openWal(walPath)) {
+      if (wal == null) {
+        return false;
+      }
+      byte[] hb = new byte[Wal.HEADER_SIZE];
+      Wal.Header h = ReadHold.readHeader(wal, hb);
+      if (h == null || !h.sameSalts(state.header)) {
+        return true; // restarted or rewritten meanwhile: not the life recorded
+      }
+      byte[] fh = new byte[Wal.FRAME_HEADER_SIZE];
+      if (DbFiles.readFully(wal, java.nio.ByteBuffer.wrap(fh), at) < Wal.FRAME_HEADER_SIZE) {
+        return false;
+      }
+      return Wal.u32(fh, 8) == h.salt1() && Wal.u32(fh, 12) == h.salt2();
+    }
   }
 
   /**

@@ -106,6 +106,17 @@ final class Continuity {
     int c1 = Integer.parseUnsignedInt(st.getProperty("ck1"));
     int c2 = Integer.parseUnsignedInt(st.getProperty("ck2"));
     String broken = walStillContinues(saved, off, c1, c2);
+    if (broken != null && Boolean.parseBoolean(st.getProperty("walComplete")) && restartedOnceSince(saved)) {
+      // the saved WAL life was complete (shipped to its end, backfilled, held on read mark 0) and
+      // the application restarted it exactly once since: the new life is the next index
+      state.generation = gen;
+      state.index = idx + 1;
+      state.offset = 0;
+      state.loadSnapshotMarkers(st);
+      log.debug("litewake [{}]: WAL restarted once after a complete copy; continuing generation {} at index {}",
+          name, gen, state.index);
+      return checkGenerationStillThere(pending);
+    }
     if (broken != null) {
       return broken;
     }
@@ -143,6 +154,22 @@ final class Continuity {
         }
       }
       return null;
+    }
+  }
+
+  /** True if the WAL now holds a life that began with the one restart after {@code saved}. */
+  private boolean restartedOnceSince(Wal.Header saved) throws IOException {
+    if (saved == null) {
+      return false;
+    }
+    try (FileChannel wal = ReadHold.openWal(walPath)) {
+      if (wal == null || wal.size() < Wal.HEADER_SIZE) {
+        return false;
+      }
+      byte[] cur = new byte[Wal.HEADER_SIZE];
+      DbFiles.readFully(wal, ByteBuffer.wrap(cur), 0);
+      Wal.Header h = Wal.parseHeader(cur);
+      return h != null && !h.sameSalts(saved) && h.checkpointSeq() == saved.checkpointSeq() + 1;
     }
   }
 

@@ -29,9 +29,16 @@ final class HistoryState {
   boolean generationStart;
   /** True while a new generation waits for its snapshot. */
   boolean pendingSnapshot;
+  /**
+   * True when the WAL life at {@link #header} was shipped to {@link #offset}, its end, backfilled
+   * in full, with the hold on read mark 0: the application's next commit restarts it, and a WAL
+   * found restarted exactly once since (checkpoint sequence + 1) continues at the next index.
+   */
+  boolean walComplete;
 
   /** Starts a new history at index 0 of {@code id}; the snapshot it needs is pending. */
   void startGeneration(String id) {
+    walComplete = false;
     generation = id;
     index = 0;
     offset = 0;
@@ -46,6 +53,7 @@ final class HistoryState {
 
   /** The WAL restarted under a continuous hold: the history goes on with the next index. */
   void nextWal() {
+    walComplete = false;
     index++;
     offset = 0;
     header = null;
@@ -76,6 +84,7 @@ final class HistoryState {
     p.setProperty("snapshotIndex", Long.toString(snapIndex));
     p.setProperty("snapshotOffset", Long.toString(snapOffset));
     p.setProperty("spoolSeq", Long.toString(spoolSeq));
+    p.setProperty("walComplete", Boolean.toString(walComplete));
     return p;
   }
 

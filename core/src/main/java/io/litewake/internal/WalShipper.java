@@ -186,6 +186,7 @@ final class WalShipper {
       state.header = h;
       state.headerBytes = hb;
     }
+    state.walComplete = false; // frames were added after the point recorded as complete
     state.offset = s.end();
     state.ck1 = s.ck1();
     state.ck2 = s.ck2();

@@ -34,15 +34,21 @@ class EngineHazardsTest {
     Hooks.beforeWriteLock = null;
   }
 
-  /** The longest of {@code n} status() calls, in nanoseconds. */
+  /**
+   * The median of {@code n} status() calls, in nanoseconds, after checking that none took 500 ms
+   * (the blocked step takes a second, or until the latch opens): a single call may lose its core
+   * for a few milliseconds on a loaded 2-core machine, which says nothing about blocking.
+   */
   private static long slowestStatus(Replicator r, int n) {
-    long worst = 0;
+    long[] took = new long[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       assertThat(r.status().position()).isNotNull();
-      worst = Math.max(worst, System.nanoTime() - t0);
+      took[i] = System.nanoTime() - t0;
     }
-    return worst;
+    java.util.Arrays.sort(took);
+    assertThat(Duration.ofNanos(took[n - 1])).as("the slowest status()").isLessThan(Duration.ofMillis(500));
+    return took[n / 2];
   }
 
   @Test
