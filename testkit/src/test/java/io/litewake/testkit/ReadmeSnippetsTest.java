@@ -33,7 +33,7 @@ class ReadmeSnippetsTest {
   @TempDir Path dir;
 
   private static final String IMPORTS = String.join("\n",
-      "import io.litewake.*;", "import io.litewake.s3.*;", "import io.litewake.spi.*;", "import java.util.UUID;", "import io.litewake.testkit.*;", "import java.net.URI;",
+      "import io.litewake.*;", "import io.litewake.s3.*;", "import io.litewake.micrometer.*;", "import io.litewake.spi.*;", "import java.util.UUID;", "import io.litewake.testkit.*;", "import java.net.URI;",
       "import java.nio.file.*;", "import java.sql.Connection;", "import java.sql.DriverManager;",
       "import java.time.*;", "import java.util.List;", "import javax.sql.DataSource;",
       "import software.amazon.awssdk.services.s3.S3AsyncClient;",
@@ -50,6 +50,8 @@ class ReadmeSnippetsTest {
     CONTEXT.put("uri", "URI");
     CONTEXT.put("myS3AsyncClient", "S3AsyncClient");
     CONTEXT.put("s3", "S3Extension");
+    CONTEXT.put("db", "Path");
+    CONTEXT.put("registry", "io.micrometer.core.instrument.MeterRegistry");
   }
 
   static List<String> javaBlocks() throws IOException {
