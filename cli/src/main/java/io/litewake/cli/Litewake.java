@@ -89,7 +89,7 @@ public final class Litewake implements Callable<Integer> {
       String message;
       if (e instanceof Failure f) {
         code = f.exitCode;
-        message = f.getMessage();
+        message = f.getMessage() + (code == USAGE ? "; see '" + prefix + " --help'" : "");
       } else if (e instanceof LitewakeException) {
         code = FAILED;
         message = Messages.forCommandLine(e.getMessage());
