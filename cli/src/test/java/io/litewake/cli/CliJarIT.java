@@ -93,8 +93,11 @@ class CliJarIT {
   @Test
   void restoreOfTheLatestStateEqualsTheSource() throws Exception {
     Path dir = dir("latest");
+    front.clearRequests();
     Jar.Run r = Jar.run(dir, "restore", "-o", "data/app.db", replica.toString());
     assertThat(r.code()).as(r::toString).isZero();
+    assertThat(front.requests()).as("a restore only lists and reads: it never writes to the replica or claims it")
+        .extracting(S3Call::method).containsOnly("GET");
     assertThat(r.out()).as(r::toString).startsWith("restored " + dir.resolve("data/app.db")).contains("generation ");
     assertThat(Dbs.dump(dir.resolve("data/app.db"))).isEqualTo(afterSecondBurst);
   }
