@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Restores a database from a replica: the latest state, or the state at a point in time, or at
@@ -41,6 +42,7 @@ public final class Restore {
   private boolean overwrite;
   private Integer parallelism;
   private Boolean integrityCheck;
+  private RestoreListener listener;
 
   private Restore(URI uri, Replica replica) {
     this.uri = uri;
@@ -187,6 +189,47 @@ public final class Restore {
   }
 
   /**
+   * Tells {@code listener} how the restore advances: the plan, then the bytes and objects read.
+   *
+   * @param listener the listener; its methods run on the restore's threads (see {@link
+   *     RestoreListener})
+   * @return this
+   */
+  public Restore listener(RestoreListener listener) {
+    Checks.requireNonNull(listener, "listener");
+    Checks.requireUnset(this.listener, "listener");
+    this.listener = listener;
+    return this;
+  }
+
+  /**
+   * Plans the restore as {@link #run()} would, reading only the listing (no object is downloaded
+   * and nothing is written): a dry run. The output path is optional here; when it is set, it is
+   * checked as {@link #run()} checks it.
+   *
+   * @return what {@link #run()} would read now, or empty when it would skip the restore (the
+   *     output exists and {@link #ifDatabaseMissing()} was called, or the replica is empty and
+   *     {@link #ifReplicaExists()} was called)
+   * @throws ReplicaDamagedException if the listing shows a missing object the restore needs
+   * @throws LitewakeException if the restore is otherwise impossible
+   * @throws IllegalStateException if options contradict
+   */
+  public Optional<RestorePlan> plan() {
+    checkOptions();
+    String what = target == null ? "cannot plan a restore from " : "cannot restore " + target + " from ";
+    Replica r = open(what);
+    try {
+      return engine(r, System.nanoTime()).plan();
+    } catch (IOException e) {
+      throw new LitewakeException(what + r.location() + ": " + e.getMessage(), e);
+    } finally {
+      if (replica == null) {
+        r.close();
+      }
+    }
+  }
+
+  /**
    * Lists what the replica holds without restoring anything.
    *
    * @return the generations, snapshots, WAL segments and time bounds
@@ -217,14 +260,11 @@ public final class Restore {
    */
   public RestoreResult run() {
     Checks.requireState(target != null, "no output path: call to(Path) before run()");
-    Checks.requireState(!(overwrite && ifDatabaseMissing), "overwrite() and ifDatabaseMissing() contradict each other; choose one");
-    Checks.requireState(index == null || generation != null, "index(" + index + ") needs generation(id): WAL indexes are per generation");
-    Checks.requireState(at == null || index == null, "at(" + at + ") and index(" + index + ") both pick the end point; choose one");
+    checkOptions();
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
     Replica r = open("cannot restore " + target + " from ");
     try {
-      return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
-          overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, started)).run();
+      return engine(r, started).run();
     } catch (IOException e) {
       throw new LitewakeException("cannot restore " + target + " from " + r.location() + ": " + e.getMessage(), e);
     } finally {
@@ -232,6 +272,18 @@ public final class Restore {
         r.close();
       }
     }
+  }
+
+  private void checkOptions() {
+    Checks.requireState(!(overwrite && ifDatabaseMissing), "overwrite() and ifDatabaseMissing() contradict each other; choose one");
+    Checks.requireState(index == null || generation != null, "index(" + index + ") needs generation(id): WAL indexes are per generation");
+    Checks.requireState(at == null || index == null, "at(" + at + ") and index(" + index + ") both pick the end point; choose one");
+  }
+
+  private RestoreEngine engine(Replica r, long started) {
+    return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
+        overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, started,
+        listener));
   }
 
   private RestorePoint point() {

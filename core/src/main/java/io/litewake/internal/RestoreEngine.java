@@ -2,6 +2,8 @@ package io.litewake.internal;
 
 import io.litewake.LitewakeException;
 import io.litewake.ReplicaContents;
+import io.litewake.RestoreListener;
+import io.litewake.RestorePlan;
 import io.litewake.RestoreResult;
 import io.litewake.Snapshot;
 import io.litewake.WalSegment;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,7 @@ public final class RestoreEngine {
    * @param parallelism downloads at once
    * @param integrityCheck run {@code PRAGMA integrity_check} before moving the output in place
    * @param startNanos {@link System#nanoTime()} when the caller started (for the elapsed time)
+   * @param listener hears the plan and the bytes read, or null
    */
   public record Request(
       Replica replica,
@@ -50,7 +54,8 @@ public final class RestoreEngine {
       boolean overwrite,
       int parallelism,
       boolean integrityCheck,
-      long startNanos) {}
+      long startNanos,
+      RestoreListener listener) {}
 
   private final Request req;
   private final String name;
@@ -62,7 +67,7 @@ public final class RestoreEngine {
    */
   public RestoreEngine(Request req) {
     this.req = req;
-    this.name = req.target().getFileName().toString();
+    this.name = req.target() == null ? "plan" : req.target().getFileName().toString();
   }
 
   /**
@@ -85,6 +90,37 @@ public final class RestoreEngine {
   private static String generationOf(String key) {
     int end = key.indexOf('/', Layout.GENERATIONS.length());
     return end < 0 ? key : key.substring(0, end);
+  }
+
+  /**
+   * Plans the restore as {@link #run()} would, with the same checks of the target and the same
+   * listing, reading no object.
+   *
+   * @return the plan, or empty when {@link #run()} would skip the restore
+   * @throws IOException if the listing fails
+   * @throws LitewakeException if the restore is impossible (as {@link #run()} would throw it)
+   */
+  public Optional<RestorePlan> plan() throws IOException {
+    Path target = req.target() == null ? null : req.target().toAbsolutePath();
+    if (target != null) {
+      if (req.ifDatabaseMissing() && Files.exists(target)) {
+        return Optional.empty();
+      }
+      RestoreOutput.checkTarget(target, req.overwrite());
+    }
+    ReplicaContents contents = list(req.replica());
+    if (contents.isEmpty()) {
+      if (req.ifReplicaExists()) {
+        return Optional.empty();
+      }
+      throw emptyReplica(target == null ? "" : " " + target, req.replica().location());
+    }
+    return Optional.of(RestorePlanner.plan(contents, req.point()));
+  }
+
+  private static LitewakeException emptyReplica(String target, String location) {
+    return new LitewakeException("cannot restore" + target + " from " + location
+        + ": the replica holds no generation; check the URI, or call ifReplicaExists() to start empty");
   }
 
   /**
@@ -111,10 +147,16 @@ public final class RestoreEngine {
         LOG.info("litewake [{}]: replica {} is empty, restore skipped", name, location);
         return skipped(RestoreResult.SkipReason.REPLICA_EMPTY, t0);
       }
-      throw new LitewakeException("cannot restore " + target + " from " + location
-          + ": the replica holds no generation; check the URI, or call ifReplicaExists() to start empty");
+      throw emptyReplica(" " + target, location);
     }
     RestorePlan plan = RestorePlanner.plan(contents, req.point());
+    if (req.listener() != null) {
+      try {
+        req.listener().planned(plan);
+      } catch (RuntimeException e) {
+        LOG.warn("litewake [{}]: restore listener {} failed in planned: {}", name, req.listener(), e.toString());
+      }
+    }
     plan.passedOver().ifPresent(newest -> LOG.warn("litewake [{}]: newest generation {} in {} has no snapshot yet;"
         + " restoring generation {}", name, newest, location, plan.generation().id()));
     try (RestoreOutput out = RestoreOutput.create(target)) {
@@ -145,7 +187,8 @@ public final class RestoreEngine {
   private long assemble(RestorePlan plan, FileChannel db, Path target) throws IOException {
     String location = req.replica().location();
     Snapshot snap = plan.snapshot();
-    try (RestoreFetcher fetcher = new RestoreFetcher(req.replica(), target, plan.segments(), req.parallelism())) {
+    Replica source = req.listener() == null ? req.replica() : new ProgressReplica(req.replica(), req.listener());
+    try (RestoreFetcher fetcher = new RestoreFetcher(source, target, plan.segments(), req.parallelism())) {
       long tSnap = System.nanoTime();
       int pageSize;
       try {

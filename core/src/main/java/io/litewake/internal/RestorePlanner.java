@@ -4,6 +4,7 @@ import io.litewake.Generation;
 import io.litewake.LitewakeException;
 import io.litewake.ReplicaContents;
 import io.litewake.ReplicaDamagedException;
+import io.litewake.RestorePlan;
 import io.litewake.Snapshot;
 import io.litewake.WalSegment;
 import java.time.Instant;

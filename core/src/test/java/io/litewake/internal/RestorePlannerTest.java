@@ -7,6 +7,7 @@ import io.litewake.Compression;
 import io.litewake.LitewakeException;
 import io.litewake.ReplicaContents;
 import io.litewake.ReplicaDamagedException;
+import io.litewake.RestorePlan;
 import io.litewake.WalSegment;
 import io.litewake.spi.StoredObject;
 import java.time.Instant;
