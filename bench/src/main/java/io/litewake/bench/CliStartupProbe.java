@@ -43,8 +43,8 @@ public final class CliStartupProbe {
       server.createBucket("bench");
       URI direct = server.replicaUri("bench", "startup");
       URI viaFront = server.replicaUri(front.endpoint(), "bench", "startup");
-      Path db = Bench.createDb(dir);
-      try (Connection c = Bench.open(db); Statement s = c.createStatement();
+      Path db = BenchDb.createDb(dir);
+      try (Connection c = BenchDb.open(db); Statement s = c.createStatement();
            Replicator r = Replicator.of(db).to(direct).start()) {
         for (int i = 0; i < 20; i++) {
           s.execute("INSERT INTO t (k, v) VALUES ('k', randomblob(1000))");
@@ -103,7 +103,7 @@ public final class CliStartupProbe {
             first.stream().mapToLong(Long::longValue).max().orElse(0), median(exit));
       }
     } finally {
-      Bench.deleteTree(dir);
+      BenchDb.deleteTree(dir);
     }
   }
 

@@ -27,10 +27,13 @@ final class HttpWire {
 
   /**
    * Sends the request to the server on a new connection and relays the answer; returns whether
-   * the client connection can carry another request.
+   * the client connection can carry another request. {@code answered} is told the server's final
+   * status before a byte of it reaches the client, so that whoever records requests has recorded
+   * this one when the client sees its answer.
    */
   static boolean forward(URI backend, InputStream in, OutputStream out, String method, String[] lines,
-      long contentLength, byte[] body, boolean flip, int[] status) throws IOException {
+      long contentLength, byte[] body, boolean flip, int[] status, java.util.function.IntConsumer answered)
+      throws IOException {
     try (Socket up = new Socket()) {
       up.connect(new InetSocketAddress(backend.getHost(), backend.getPort()), 5000);
       up.setTcpNoDelay(true);
@@ -86,13 +89,13 @@ final class HttpWire {
           // as above
         }
       }
-      return relayResponse(upIn, out, method, status);
+      return relayResponse(upIn, out, method, status, answered);
     }
   }
 
   /** Copies the server's final answer to the client, with the client connection's framing. */
-  private static boolean relayResponse(InputStream upIn, OutputStream out, String method, int[] status)
-      throws IOException {
+  private static boolean relayResponse(InputStream upIn, OutputStream out, String method, int[] status,
+      java.util.function.IntConsumer answered) throws IOException {
     String[] lines;
     while (true) {
       byte[] head = readHead(upIn);
@@ -106,6 +109,7 @@ final class HttpWire {
         break; // 1xx answers are not relayed: the front answered 100-continue itself
       }
     }
+    answered.accept(status[0]);
     long length = -1;
     boolean chunked = false;
     StringBuilder sb = new StringBuilder(lines[0]).append("\r\n");

@@ -360,14 +360,23 @@ public final class S3Front implements AutoCloseable {
     }
     boolean flip = tamper && (op.operation().equals("PutObject") || op.operation().equals("UploadPart"));
     int[] status = {0};
+    boolean[] recorded = {false};
+    S3Operation forwarded = op;
     boolean keep;
     try {
-      keep = HttpWire.forward(backend, in, out, method, lines, contentLength, body, flip, status) && clientKeepsAlive;
+      keep = HttpWire.forward(backend, in, out, method, lines, contentLength, body, flip, status, st -> {
+        recorded[0] = true;
+        call.record(forwarded, st, S3Call.FORWARDED); // before the client sees the answer
+      }) && clientKeepsAlive;
     } catch (IOException e) {
-      call.record(op, status[0], S3Call.FORWARDED); // the client or the server went away
+      if (!recorded[0]) {
+        call.record(op, status[0], S3Call.FORWARDED); // the client or the server went away
+      }
       throw e;
     }
-    call.record(op, status[0], S3Call.FORWARDED);
+    if (!recorded[0]) {
+      call.record(op, status[0], S3Call.FORWARDED); // no answer at all
+    }
     return keep;
   }
 
