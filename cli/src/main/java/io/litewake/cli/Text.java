@@ -19,12 +19,11 @@ import java.util.regex.Pattern;
  */
 final class Text {
   /** What a secret is shown as. */
-  static final String MASK = "****";
+  static final String MASK = io.litewake.internal.Redact.MASK;
 
   private static final Set<String> SECRET_PARAMETERS =
       Set.of("secret-access-key", "access-key", "session-token", "sse-customer-key", "password");
   private static final Pattern PARAMETER = Pattern.compile("([?&])([^=&#\\s]+)=([^&#\\s]*)");
-  private static final Pattern USER_INFO = Pattern.compile("://[^/?#@\\s]+@");
   private static final Set<String> SECRETS = new CopyOnWriteArraySet<>();
 
   private Text() {}
@@ -59,15 +58,7 @@ final class Text {
     if (s == null) {
       return null;
     }
-    String out = USER_INFO.matcher(s).replaceAll("://" + MASK + "@");
-    Matcher m = PARAMETER.matcher(out);
-    StringBuilder sb = new StringBuilder(out.length());
-    while (m.find()) {
-      String replacement = isSecret(m.group(2)) ? m.group(1) + m.group(2) + "=" + MASK : m.group();
-      m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
-    }
-    m.appendTail(sb);
-    out = sb.toString();
+    String out = io.litewake.internal.Redact.text(s); // the library's one way of masking URIs
     for (String secret : SECRETS) {
       out = out.replace(secret, MASK);
     }
