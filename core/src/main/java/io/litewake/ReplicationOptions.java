@@ -1,5 +1,6 @@
 package io.litewake;
 
+import io.litewake.internal.AgeRecipients;
 import io.litewake.internal.Checks;
 import io.litewake.internal.ReplicationEngine;
 import io.litewake.internal.Workers;
@@ -32,6 +33,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   private Clock clock;
   private Duration fencingCheckInterval;
   private ReplicationListener listener;
+  private AgeRecipients recipients;
 
   ReplicationOptions() {}
 
@@ -211,6 +213,28 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
     return self();
   }
 
+  /**
+   * Encrypts every object with age for these recipients (X25519 public keys, {@code age1...}, as
+   * {@code age-keygen} prints them), as Litestream v0.3's {@code age.recipients}: each object is
+   * compressed, then encrypted; keys and layout stay as they are. With {@link Compression#LZ4},
+   * {@code litestream restore} restores the replica given a matching {@code age.identities}; Litewake
+   * restores it with {@link Restore#ageIdentities(String...)}. Nothing of the database reaches the
+   * store in clear; the spool beside the database holds the objects already encrypted. The
+   * recipients are never logged. Changing them (or turning encryption on or off) starts a new
+   * generation at the next start, and what was spooled under the old setting is not uploaded.
+   *
+   * @param recipients one or more recipients; a value may also hold several, one per line
+   *     ({@code #} comments allowed), as a recipients file does
+   * @return this builder
+   * @throws IllegalArgumentException if a value is not an age X25519 recipient (the message gives
+   *     its position, never its value)
+   */
+  public B ageRecipients(String... recipients) {
+    Checks.requireUnset(this.recipients == null ? null : "(set)", "ageRecipients");
+    this.recipients = AgeRecipients.parse("ageRecipients", recipients);
+    return self();
+  }
+
   /** Checks the options against each other; throws IllegalStateException naming both values. */
   void checkOptions() {
     Checks.requireState(maxPages() > minPages(), "maxCheckpointPages (" + maxPages()
@@ -243,7 +267,8 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
       ReplicationListener events) {
     ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
         or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
-        or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
+        or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression,
+        recipients == null ? AgeRecipients.NONE : recipients, spool,
         spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages(), maxPages(), syncTimeoutOrDefault(),
         or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),
         clock == null ? Clock.systemUTC() : clock, events, workers));

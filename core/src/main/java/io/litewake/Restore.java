@@ -1,5 +1,6 @@
 package io.litewake;
 
+import io.litewake.internal.AgeIdentities;
 import io.litewake.internal.Checks;
 import io.litewake.internal.Layout;
 import io.litewake.internal.Redact;
@@ -41,6 +42,8 @@ public final class Restore {
   private boolean overwrite;
   private Integer parallelism;
   private Boolean integrityCheck;
+  private AgeIdentities identities;
+  private AgeIdentities identityFile;
 
   private Restore(URI uri, Replica replica) {
     this.uri = uri;
@@ -187,6 +190,40 @@ public final class Restore {
   }
 
   /**
+   * Decrypts age-encrypted objects with these identities (X25519 secret keys, {@code
+   * AGE-SECRET-KEY-1...}), as Litestream v0.3's {@code age.identities}: needed for a replica
+   * written with {@code ageRecipients} (by Litewake or Litestream). Objects that are not encrypted
+   * are read as they are. An object that is encrypted for none of these identities fails the
+   * restore with a {@link ReplicaEncryptionException} naming it. The identities are checked now
+   * and never logged or shown in messages (errors give their position).
+   *
+   * @param identities one or more identities; a value may also be the content of an identity file
+   *     (one per line, {@code #} comments allowed)
+   * @return this
+   * @throws IllegalArgumentException if a value is not an age X25519 identity
+   */
+  public Restore ageIdentities(String... identities) {
+    Checks.requireUnset(this.identities, "ageIdentities");
+    this.identities = AgeIdentities.parse("ageIdentities", identities);
+    return this;
+  }
+
+  /**
+   * Decrypts age-encrypted objects with the identities in a file, as {@code age-keygen -o FILE}
+   * writes it ({@code #} comments and blank lines are skipped); see {@link #ageIdentities}. The file
+   * is read now; its content is never logged or shown in messages (errors name the line).
+   *
+   * @param file the identity file
+   * @return this
+   * @throws IllegalArgumentException if the file cannot be read or holds no valid identity
+   */
+  public Restore ageIdentityFile(Path file) {
+    Checks.requireUnset(identityFile, "ageIdentityFile");
+    identityFile = AgeIdentities.file(file);
+    return this;
+  }
+
+  /**
    * Lists what the replica holds without restoring anything.
    *
    * @return the generations, snapshots, WAL segments and time bounds
@@ -211,6 +248,8 @@ public final class Restore {
    * @return what was restored, or why nothing was
    * @throws ReplicaDamagedException if a replica object the restore needs is damaged or missing
    *     (the exception names it); nothing is then left at the output path
+   * @throws ReplicaEncryptionException if an object is age-encrypted and no identity given matches
+   *     (the exception names it); nothing is then left at the output path
    * @throws LitewakeException if the restore is otherwise impossible; nothing is then left at the
    *     output path
    * @throws IllegalStateException if no output path was set, or options contradict
@@ -224,7 +263,8 @@ public final class Restore {
     Replica r = open("cannot restore " + target + " from ");
     try {
       return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
-          overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, started)).run();
+          overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck,
+          identities(), started)).run();
     } catch (IOException e) {
       throw new LitewakeException("cannot restore " + target + " from " + r.location() + ": " + e.getMessage(), e);
     } finally {
@@ -232,6 +272,11 @@ public final class Restore {
         r.close();
       }
     }
+  }
+
+  private AgeIdentities identities() {
+    AgeIdentities all = identities == null ? AgeIdentities.NONE : identities;
+    return identityFile == null ? all : all.plus(identityFile);
   }
 
   private RestorePoint point() {

@@ -29,6 +29,8 @@ final class HistoryState {
   boolean generationStart;
   /** True while a new generation waits for its snapshot. */
   boolean pendingSnapshot;
+  /** How spooled objects are encrypted ({@link AgeRecipients#fingerprint()}); set once at start. */
+  String encryption = AgeRecipients.NONE.fingerprint();
 
   /** Starts a new history at index 0 of {@code id}; the snapshot it needs is pending. */
   void startGeneration(String id) {
@@ -76,6 +78,7 @@ final class HistoryState {
     p.setProperty("snapshotIndex", Long.toString(snapIndex));
     p.setProperty("snapshotOffset", Long.toString(snapOffset));
     p.setProperty("spoolSeq", Long.toString(spoolSeq));
+    p.setProperty("encryption", encryption);
     return p;
   }
 

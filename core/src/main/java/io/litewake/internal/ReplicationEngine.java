@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("io.litewake.Replicator");
 
-  /** Settings, validated by the public builder. */
+  /**
+   * Settings, validated by the public builder. {@code toString()} shows no key: {@link
+   * AgeRecipients} prints a count and a hash.
+   */
   public record Config(
       Path db,
       List<Replica> replicas,
@@ -46,6 +49,7 @@ public final class ReplicationEngine implements AutoCloseable {
       Duration snapshotInterval,
       Duration retention,
       Compression compression,
+      AgeRecipients recipients,
       Path spoolDir,
       long maxSpoolBytes,
       int minCheckpointPages,

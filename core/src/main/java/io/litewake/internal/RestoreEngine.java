@@ -39,6 +39,7 @@ public final class RestoreEngine {
    * @param overwrite replace an existing output
    * @param parallelism downloads at once
    * @param integrityCheck run {@code PRAGMA integrity_check} before moving the output in place
+   * @param identities the age identities encrypted objects are decrypted with
    * @param startNanos {@link System#nanoTime()} when the caller started (for the elapsed time)
    */
   public record Request(
@@ -50,6 +51,7 @@ public final class RestoreEngine {
       boolean overwrite,
       int parallelism,
       boolean integrityCheck,
+      AgeIdentities identities,
       long startNanos) {}
 
   private final Request req;
@@ -145,17 +147,19 @@ public final class RestoreEngine {
   private long assemble(RestorePlan plan, FileChannel db, Path target) throws IOException {
     String location = req.replica().location();
     Snapshot snap = plan.snapshot();
-    try (RestoreFetcher fetcher = new RestoreFetcher(req.replica(), target, plan.segments(), req.parallelism())) {
+    ObjectDecoder decoder = new ObjectDecoder(location, req.identities());
+    try (RestoreFetcher fetcher = new RestoreFetcher(req.replica(), target, plan.segments(), req.parallelism(),
+        decoder)) {
       long tSnap = System.nanoTime();
       int pageSize;
       try {
         // one pass, as it arrives: download, decompress, write (WAL segments download meanwhile)
-        pageSize = SnapshotApplier.apply(location, snap, fetcher.stream(snap), db);
+        pageSize = SnapshotApplier.apply(decoder, location, snap, fetcher.stream(snap), db);
       } catch (RestoreFetcher.SourceFailed e) {
         LOG.debug("litewake [{}]: streaming {} failed ({}); downloading it to a file instead", name, snap.key(),
             e.getCause().toString());
         db.truncate(0);
-        pageSize = SnapshotApplier.apply(location, snap, fetcher.download(snap), db);
+        pageSize = SnapshotApplier.apply(decoder, location, snap, fetcher.download(snap), db);
       }
       LOG.debug("litewake [{}]: snapshot {} applied in {} ms ({} of {} WAL objects downloaded meanwhile)", name,
           snap.key(), (System.nanoTime() - tSnap) / 1_000_000, fetcher.finished(), plan.segments().size());
@@ -163,7 +167,7 @@ public final class RestoreEngine {
       WalApplier wal = new WalApplier(location, plan.generation().id(), snap.index(), pageSize, db);
       for (WalSegment w : plan.segments()) {
         try (RestoreFetcher.Fetched f = fetcher.next()) {
-          wal.apply(w, () -> f.open(w.compression()));
+          wal.apply(w, f::open);
         }
       }
       wal.finish();

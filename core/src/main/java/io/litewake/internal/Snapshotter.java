@@ -1,6 +1,5 @@
 package io.litewake.internal;
 
-import io.litewake.Compression;
 import io.litewake.ReplicationListener;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -24,19 +23,19 @@ final class Snapshotter {
   private final Logger log;
   private final Spool spool;
   private final HistoryState state;
-  private final Compression compression;
+  private final ObjectEncoder encoder;
   private final Duration interval;
   private final Clock clock;
   private final ReplicationListener listener;
 
-  Snapshotter(Path db, String name, Logger log, Spool spool, HistoryState state, Compression compression,
+  Snapshotter(Path db, String name, Logger log, Spool spool, HistoryState state, ObjectEncoder encoder,
       Duration interval, Clock clock, ReplicationListener listener) {
     this.db = db;
     this.name = name;
     this.log = log;
     this.spool = spool;
     this.state = state;
-    this.compression = compression;
+    this.encoder = encoder;
     this.interval = interval;
     this.clock = clock;
     this.listener = listener;
@@ -58,8 +57,8 @@ final class Snapshotter {
     Path tmp = spool.newTempFile();
     byte[] buf = new byte[1 << 20];
     long pos = 0;
-    try (OutputStream out = Codecs.compress(compression,
-        new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), Codecs.SNAPSHOT_LEVEL)) {
+    try (OutputStream out = encoder.open(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16),
+        Codecs.SNAPSHOT_LEVEL)) {
       while (pos < size) {
         int want = (int) Math.min(buf.length, size - pos);
         int n = ch.read(pos, buf, 0, want);
@@ -76,7 +75,7 @@ final class Snapshotter {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    String key = Layout.snapshotKey(state.generation, state.index, compression);
+    String key = Layout.snapshotKey(state.generation, state.index, encoder.compression());
     Spool.Entry e = spool.add(key, tmp, true, Instant.now(), null, true);
     state.walBytesSinceSnapshot = 0;
     state.lastSnapshotAt = clock.instant();
