@@ -2,6 +2,7 @@ package io.litewake;
 
 import io.litewake.internal.AgeRecipients;
 import io.litewake.internal.Checks;
+import io.litewake.internal.KeepPolicy;
 import io.litewake.internal.ReplicationEngine;
 import io.litewake.internal.Workers;
 import io.litewake.spi.Replica;
@@ -34,6 +35,9 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   private Duration fencingCheckInterval;
   private ReplicationListener listener;
   private AgeRecipients recipients;
+  private Integer keepDaily;
+  private Integer keepWeekly;
+  private Integer keepMonthly;
 
   ReplicationOptions() {}
 
@@ -235,6 +239,58 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
     return self();
   }
 
+  /**
+   * Keeps, beyond {@link #retention(Duration) retention}, the newest snapshot of each of the {@code
+   * days} most recent UTC calendar days (00:00 to 24:00 UTC) that have a snapshot, as a restore
+   * point: {@link Restore#at(java.time.Instant)} restores it (for an instant between two kept points,
+   * the newest one at or before it), {@link Restore#list()} shows it. Retention deletes the WAL
+   * between kept points, never a kept snapshot (nor the WAL of its own index up to it). With any
+   * {@code keep...} option, each scheduled snapshot goes to a WAL index of its own, so that no
+   * snapshot replaces another (see {@link #snapshotInterval(Duration)}).
+   *
+   * @param days a positive count
+   * @return this builder
+   */
+  public B keepDailySnapshots(int days) {
+    Checks.requireArgument(days > 0, "keepDailySnapshots must be positive, was " + days);
+    Checks.requireUnset(keepDaily, "keepDailySnapshots");
+    keepDaily = days;
+    return self();
+  }
+
+  /**
+   * Keeps, beyond retention, the newest snapshot of each of the {@code weeks} most recent ISO weeks
+   * (Monday 00:00 UTC to the next Monday) that have a snapshot; see {@link #keepDailySnapshots(int)}.
+   *
+   * @param weeks a positive count
+   * @return this builder
+   */
+  public B keepWeeklySnapshots(int weeks) {
+    Checks.requireArgument(weeks > 0, "keepWeeklySnapshots must be positive, was " + weeks);
+    Checks.requireUnset(keepWeekly, "keepWeeklySnapshots");
+    keepWeekly = weeks;
+    return self();
+  }
+
+  /**
+   * Keeps, beyond retention, the newest snapshot of each of the {@code months} most recent calendar
+   * months (from the 1st, 00:00 UTC) that have a snapshot; see {@link #keepDailySnapshots(int)}.
+   *
+   * @param months a positive count
+   * @return this builder
+   */
+  public B keepMonthlySnapshots(int months) {
+    Checks.requireArgument(months > 0, "keepMonthlySnapshots must be positive, was " + months);
+    Checks.requireUnset(keepMonthly, "keepMonthlySnapshots");
+    keepMonthly = months;
+    return self();
+  }
+
+  private KeepPolicy keepPolicy() {
+    return new KeepPolicy(keepDaily == null ? 0 : keepDaily, keepWeekly == null ? 0 : keepWeekly,
+        keepMonthly == null ? 0 : keepMonthly);
+  }
+
   /** Checks the options against each other; throws IllegalStateException naming both values. */
   void checkOptions() {
     Checks.requireState(maxPages() > minPages(), "maxCheckpointPages (" + maxPages()
@@ -267,7 +323,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
       ReplicationListener events) {
     ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
         or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
-        or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression,
+        or(retention, Duration.ofHours(24)), keepPolicy(), compression == null ? Compression.ZSTD : compression,
         recipients == null ? AgeRecipients.NONE : recipients, spool,
         spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages(), maxPages(), syncTimeoutOrDefault(),
         or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),

@@ -77,6 +77,8 @@ final class Checkpointer {
   private int restartFailures;
   /** When an idle TRUNCATE that did not succeed is tried again. */
   private Instant idleTruncateNotBefore = Instant.EPOCH;
+  /** System.nanoTime() before which a TRUNCATE for a snapshot that did not succeed is not tried again. */
+  private long snapshotTruncateNotBefore = System.nanoTime();
 
   Checkpointer(Path db, String name, Logger log, HistoryState state, ReadHold hold, WalShipper shipper,
       int minPages, int maxPages, Duration syncInterval, Clock clock, ScheduledExecutorService timer) {
@@ -179,6 +181,34 @@ final class Checkpointer {
       // a commit slipped in, or a reader of the application keeps the WAL: later
       idleTruncateNotBefore = clock.instant().plus(syncInterval.multipliedBy(10));
     }
+  }
+
+  /**
+   * Before a snapshot that needs a WAL index of its own: checkpoints the whole shipped WAL into the
+   * database file and truncates the WAL, under a hold on read mark 0 that blocks the backfill of
+   * anything committed since (as the idle truncate does), then moves the history to the next WAL
+   * index at offset 0. The database file then holds exactly the state at the end of the old index,
+   * a snapshot of it starts the new one, and the application's next commit writes the new index
+   * from its header. Returns false, changing nothing, when a commit slipped in or a reader of the
+   * application keeps the WAL: the snapshot waits for a later pass.
+   */
+  boolean emptyWalForSnapshot() throws IOException {
+    long frames = state.frames();
+    if (state.header == null || frames == 0) {
+      return false;
+    }
+    if (System.nanoTime() - snapshotTruncateNotBefore < 0) {
+      return false;
+    }
+    if (releaseIfBackfilled(frames) && checkpoint(hold.spare(), "TRUNCATE", 0) == 0) {
+      log.debug("litewake [{}]: WAL index {} checkpointed and truncated for a snapshot at index {}", name,
+          state.index, state.index + 1);
+      state.nextWal();
+      lastPassiveFrames = -1;
+      return true;
+    }
+    snapshotTruncateNotBefore = System.nanoTime() + syncInterval.multipliedBy(2).toNanos();
+    return false;
   }
 
   /**

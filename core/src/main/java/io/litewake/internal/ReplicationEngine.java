@@ -48,6 +48,7 @@ public final class ReplicationEngine implements AutoCloseable {
       Duration syncInterval,
       Duration snapshotInterval,
       Duration retention,
+      KeepPolicy keep,
       Compression compression,
       AgeRecipients recipients,
       Path spoolDir,
@@ -111,7 +112,7 @@ public final class ReplicationEngine implements AutoCloseable {
       List<Uploader> ups = new ArrayList<>();
       for (int i = 0; i < cfg.replicas().size(); i++) {
         ups.add(new Uploader(cfg.replicas().get(i), spool, lanes, i, workers, LOG, name, listener, cfg.clock(),
-            cfg.retention(), cfg.fenceCheckInterval(), shipping::position, this::progressed));
+            cfg.retention(), cfg.keep(), cfg.fenceCheckInterval(), shipping::position, this::progressed));
       }
       uploaders = List.copyOf(ups);
       claimAtStart(reason);

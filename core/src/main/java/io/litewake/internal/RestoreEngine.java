@@ -117,6 +117,11 @@ public final class RestoreEngine {
           + ": the replica holds no generation; check the URI, or call ifReplicaExists() to start empty");
     }
     RestorePlan plan = RestorePlanner.plan(contents, req.point());
+    if (plan.betweenKeptPoints()) {
+      LOG.info("litewake [{}]: {} falls between restore points that retention kept in {}; restoring the newest one at"
+          + " or before it: generation {} snapshot index {} ({})", name, req.point().at().orElseThrow(), location,
+          plan.generation().id(), plan.snapshot().index(), plan.pointInTime());
+    }
     plan.passedOver().ifPresent(newest -> LOG.warn("litewake [{}]: newest generation {} in {} has no snapshot yet;"
         + " restoring generation {}", name, newest, location, plan.generation().id()));
     try (RestoreOutput out = RestoreOutput.create(target)) {

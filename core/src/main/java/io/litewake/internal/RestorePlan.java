@@ -18,8 +18,15 @@ import java.util.Optional;
  * @param segments the WAL segments to apply, in (index, offset) order
  * @param passedOver a newer generation left out because it has no snapshot yet (latest-state
  *     restores only)
+ * @param betweenKeptPoints true when a point in time fell where retention removed the WAL between
+ *     two restore points it keeps (see {@link KeepPolicy}): the plan ends at the older one
  */
-record RestorePlan(Generation generation, Snapshot snapshot, List<WalSegment> segments, Optional<String> passedOver) {
+record RestorePlan(Generation generation, Snapshot snapshot, List<WalSegment> segments, Optional<String> passedOver,
+    boolean betweenKeptPoints) {
+
+  RestorePlan(Generation generation, Snapshot snapshot, List<WalSegment> segments, Optional<String> passedOver) {
+    this(generation, snapshot, segments, passedOver, false);
+  }
 
   RestorePlan {
     Objects.requireNonNull(generation, "generation");

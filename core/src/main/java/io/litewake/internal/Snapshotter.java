@@ -16,6 +16,11 @@ import org.slf4j.Logger;
  * with, and a new one every snapshot interval when the database changed. The file is read through
  * the never-closed channel of {@link DbFiles}, under the {@link ReadHold} of the pass that calls
  * it. Used by the pass strand only ({@link Shipping}).
+ *
+ * <p>With {@code distinctKeys} (restore points kept by a {@link KeepPolicy}, or an append-only
+ * replica) no snapshot may replace another under the same key: a scheduled snapshot then waits
+ * until the WAL index moved on ({@link #needsNewIndex()}); {@link Checkpointer#emptyWalForSnapshot}
+ * makes it move.
  */
 final class Snapshotter {
   private final Path db;
@@ -27,9 +32,10 @@ final class Snapshotter {
   private final Duration interval;
   private final Clock clock;
   private final ReplicationListener listener;
+  private final boolean distinctKeys;
 
   Snapshotter(Path db, String name, Logger log, Spool spool, HistoryState state, ObjectEncoder encoder,
-      Duration interval, Clock clock, ReplicationListener listener) {
+      Duration interval, Clock clock, ReplicationListener listener, boolean distinctKeys) {
     this.db = db;
     this.name = name;
     this.log = log;
@@ -39,6 +45,15 @@ final class Snapshotter {
     this.interval = interval;
     this.clock = clock;
     this.listener = listener;
+    this.distinctKeys = distinctKeys;
+  }
+
+  /**
+   * True when a due snapshot would go under the key of the last one (the WAL index did not change
+   * since) and keys must stay distinct: the WAL must move to a new index first.
+   */
+  boolean needsNewIndex() {
+    return distinctKeys && state.index == state.snapIndex;
   }
 
   /** True when the snapshot interval passed and something was written since the last snapshot. */

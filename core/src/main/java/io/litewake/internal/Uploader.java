@@ -40,6 +40,7 @@ final class Uploader {
   private final ReplicationListener listener;
   private final Clock clock;
   private final Duration retention;
+  private final KeepPolicy keep;
   private final Supplier<Position> current;
   private final Runnable progressed;
   private final WriterClaim claim;
@@ -53,7 +54,8 @@ final class Uploader {
   private volatile Position replicated;
 
   Uploader(Replica replica, Spool spool, Lanes lanes, int lane, Workers workers, Logger log, String name, ReplicationListener listener,
-      Clock clock, Duration retention, Duration fenceCheckInterval, Supplier<Position> current, Runnable progressed) {
+      Clock clock, Duration retention, KeepPolicy keep, Duration fenceCheckInterval, Supplier<Position> current,
+      Runnable progressed) {
     this.replica = replica;
     this.spool = spool;
     this.lanes = lanes;
@@ -65,6 +67,7 @@ final class Uploader {
     this.listener = listener;
     this.clock = clock;
     this.retention = retention;
+    this.keep = keep;
     this.current = current;
     this.progressed = progressed;
     this.claim = new WriterClaim(replica, clock, fenceCheckInterval);
@@ -249,11 +252,11 @@ final class Uploader {
     }
     try {
       ReplicaContents contents = Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
-      Retention.Plan plan = Retention.plan(contents, p.generation(), now, retention);
+      Retention.Plan plan = Retention.plan(contents, p.generation(), now, retention, keep);
       if (!plan.deletions().isEmpty()) {
         replica.delete(plan.deletions());
-        log.info("litewake [{}]: retention removed {} objects older than {} from {}", name,
-            plan.deletions().size(), retention, replica.location());
+        log.info("litewake [{}]: retention removed {} objects older than {}{} from {}", name,
+            plan.deletions().size(), retention, keep.any() ? " (" + keep + ")" : "", replica.location());
       }
       retentionDueAt = plan.nextDue();
     } catch (IOException | RuntimeException e) {
