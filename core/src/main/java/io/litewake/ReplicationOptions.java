@@ -38,6 +38,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   private Integer keepDaily;
   private Integer keepWeekly;
   private Integer keepMonthly;
+  private boolean appendOnly;
 
   ReplicationOptions() {}
 
@@ -286,6 +287,23 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
     return self();
   }
 
+  /**
+   * Never deletes or replaces an object (DESIGN: append-only): every upload is a conditional PUT of
+   * a new key, the writer claim takes a form that is never overwritten (one object per generation
+   * under {@code litewake/claims/}), each snapshot gets a WAL index of its own, and no retention pass
+   * runs. For buckets with S3 Object Lock and for credentials without {@code s3:DeleteObject}: it
+   * works with {@code s3:ListBucket}, {@code s3:GetObject} and {@code s3:PutObject} alone. Old
+   * objects are then expired by the bucket's lifecycle rules (the README gives examples), so
+   * {@link #retention(Duration)} and the {@code keep...Snapshots} options cannot be combined with it.
+   *
+   * @return this builder
+   */
+  public B appendOnly() {
+    Checks.requireState(!appendOnly, "appendOnly() was already called");
+    appendOnly = true;
+    return self();
+  }
+
   private KeepPolicy keepPolicy() {
     return new KeepPolicy(keepDaily == null ? 0 : keepDaily, keepWeekly == null ? 0 : keepWeekly,
         keepMonthly == null ? 0 : keepMonthly);
@@ -295,6 +313,9 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   void checkOptions() {
     Checks.requireState(maxPages() > minPages(), "maxCheckpointPages (" + maxPages()
         + ") must be larger than minCheckpointPages (" + minPages() + ")");
+    Checks.requireState(!appendOnly || (retention == null && !keepPolicy().any()), "appendOnly() never deletes,"
+        + " so retention (" + retention + ") and " + keepPolicy() + " cannot apply: expire old objects with a"
+        + " bucket lifecycle rule instead, or drop appendOnly()");
   }
 
   private int minPages() {
@@ -323,7 +344,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
       ReplicationListener events) {
     ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
         or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
-        or(retention, Duration.ofHours(24)), keepPolicy(), compression == null ? Compression.ZSTD : compression,
+        or(retention, Duration.ofHours(24)), keepPolicy(), appendOnly, compression == null ? Compression.ZSTD : compression,
         recipients == null ? AgeRecipients.NONE : recipients, spool,
         spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages(), maxPages(), syncTimeoutOrDefault(),
         or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),

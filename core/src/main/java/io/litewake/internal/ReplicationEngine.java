@@ -49,6 +49,7 @@ public final class ReplicationEngine implements AutoCloseable {
       Duration snapshotInterval,
       Duration retention,
       KeepPolicy keep,
+      boolean appendOnly,
       Compression compression,
       AgeRecipients recipients,
       Path spoolDir,
@@ -112,7 +113,8 @@ public final class ReplicationEngine implements AutoCloseable {
       List<Uploader> ups = new ArrayList<>();
       for (int i = 0; i < cfg.replicas().size(); i++) {
         ups.add(new Uploader(cfg.replicas().get(i), spool, lanes, i, workers, LOG, name, listener, cfg.clock(),
-            cfg.retention(), cfg.keep(), cfg.fenceCheckInterval(), shipping::position, this::progressed));
+            cfg.retention(), cfg.keep(), cfg.appendOnly(), cfg.fenceCheckInterval(), shipping::position,
+            this::progressed));
       }
       uploaders = List.copyOf(ups);
       claimAtStart(reason);

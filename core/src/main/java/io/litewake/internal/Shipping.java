@@ -65,7 +65,7 @@ final class Shipping {
         new ObjectEncoder(cfg.compression(), cfg.recipients()), cfg.clock(), generations, spooled, spoolLimit);
     this.snapshotter = new Snapshotter(cfg.db(), name, log, spool, state,
         new ObjectEncoder(cfg.compression(), cfg.recipients()), cfg.snapshotInterval(),
-        cfg.clock(), listener, cfg.keep().any());
+        cfg.clock(), listener, cfg.keep().any() || cfg.appendOnly());
     this.checkpointer = new Checkpointer(cfg.db(), name, log, state, hold, shipper, cfg.minCheckpointPages(),
         cfg.maxCheckpointPages(), cfg.syncInterval(), cfg.clock(), workers.scheduler());
   }

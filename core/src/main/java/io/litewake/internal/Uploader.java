@@ -27,6 +27,10 @@ import org.slf4j.Logger;
  * idle or unreachable replica costs no thread. The strand owns the failure count, the retention
  * schedule and the {@link WriterClaim}; the fields other threads read (last upload, last error,
  * replicated position, fencing) are volatile snapshots.
+ *
+ * <p>On an append-only replica every upload is a conditional PUT (no key is written twice: an
+ * object already there with the same bytes is a retried upload), the claim takes its append-only
+ * form, and no retention pass runs: nothing is ever deleted.
  */
 final class Uploader {
   private final Replica replica;
@@ -41,6 +45,7 @@ final class Uploader {
   private final Clock clock;
   private final Duration retention;
   private final KeepPolicy keep;
+  private final boolean appendOnly;
   private final Supplier<Position> current;
   private final Runnable progressed;
   private final WriterClaim claim;
@@ -54,8 +59,8 @@ final class Uploader {
   private volatile Position replicated;
 
   Uploader(Replica replica, Spool spool, Lanes lanes, int lane, Workers workers, Logger log, String name, ReplicationListener listener,
-      Clock clock, Duration retention, KeepPolicy keep, Duration fenceCheckInterval, Supplier<Position> current,
-      Runnable progressed) {
+      Clock clock, Duration retention, KeepPolicy keep, boolean appendOnly, Duration fenceCheckInterval,
+      Supplier<Position> current, Runnable progressed) {
     this.replica = replica;
     this.spool = spool;
     this.lanes = lanes;
@@ -68,9 +73,10 @@ final class Uploader {
     this.clock = clock;
     this.retention = retention;
     this.keep = keep;
+    this.appendOnly = appendOnly;
     this.current = current;
     this.progressed = progressed;
-    this.claim = new WriterClaim(replica, clock, fenceCheckInterval);
+    this.claim = new WriterClaim(replica, clock, fenceCheckInterval, appendOnly);
   }
 
   WriterClaim claim() {
@@ -195,6 +201,12 @@ final class Uploader {
           fenced();
           return false;
         }
+      } else if (appendOnly) {
+        if (replica.putIfAbsent(e.key(), e.file()) == null && !sameContent(e)) {
+          // distinct snapshot keys make this unexpected; the WAL keeps every state restorable
+          log.warn("litewake [{}]: {} already holds {} with other content; an append-only replica never replaces an"
+              + " object, so this snapshot is not uploaded", name, replica.location(), e.key());
+        }
       } else {
         replica.put(e.key(), e.file());
       }
@@ -241,6 +253,9 @@ final class Uploader {
   }
 
   private void retentionIfDue() {
+    if (appendOnly) {
+      return; // nothing is ever deleted: bucket lifecycle rules expire old objects
+    }
     Instant now = clock.instant();
     if (now.isBefore(retentionDueAt)) {
       wakeUpIn(untilDue(now));
