@@ -5,6 +5,7 @@ import io.litewake.LitewakeException;
 import io.litewake.Snapshot;
 import io.litewake.WalSegment;
 import io.litewake.spi.Replica;
+import io.litewake.spi.ReplicaConfigurationException;
 import io.litewake.spi.StoredObject;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -100,8 +101,16 @@ final class RestoreFetcher implements AutoCloseable {
     } catch (NoSuchFileException e) {
       throw RestoreErrors.missing(replica.location(), s.key(), e);
     } catch (IOException e) {
+      if (ReplicaConfigurationException.isPermanent(e)) {
+        throw unreadable(e); // an archived object, access denied: a second try cannot help
+      }
       throw new SourceFailed(e);
     }
+  }
+
+  /** A store error retrying cannot fix (an archived object, access denied): its message says what to do. */
+  private LitewakeException unreadable(Throwable e) {
+    return new LitewakeException("cannot restore from " + replica.location() + ": " + e.getMessage(), e);
   }
 
   /**
@@ -233,6 +242,9 @@ final class RestoreFetcher implements AutoCloseable {
       Throwable c = e.getCause();
       if (c instanceof NoSuchFileException) {
         throw RestoreErrors.missing(replica.location(), key, c);
+      }
+      if (ReplicaConfigurationException.isPermanent(c)) {
+        throw unreadable(c);
       }
       throw new LitewakeException("cannot restore from " + replica.location() + ": download of " + key
           + " failed: " + c.getMessage(), c);

@@ -24,6 +24,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
@@ -119,7 +120,8 @@ public final class S3Replica implements Replica {
    * store; enables path-style addressing and the compatible wire format), {@code region}, {@code
    * force-path-style} ({@code true}/{@code false}), {@code storage-class} (for snapshots and WAL
    * segments), {@code sse} ({@code AES256} or {@code aws:kms}), {@code sse-kms-key-id}, {@code
-   * access-key} and {@code secret-access-key} (otherwise the AWS default credentials chain).
+   * access-key} and {@code secret-access-key} (otherwise the AWS default credentials chain), {@code
+   * object-lock-mode} and {@code object-lock-retention} (see {@link Builder#objectLockRetention}).
    *
    * @param uri the replica URI
    * @return a builder holding what the URI says
@@ -362,6 +364,26 @@ public final class S3Replica implements Replica {
      */
     public Builder walStorageClass(StorageClass storageClass) {
       settings.walStorageClass(storageClass);
+      return this;
+    }
+
+    /**
+     * Locks every uploaded object with S3 Object Lock retention for {@code period} from its upload
+     * (URI parameters {@code object-lock-mode} and {@code object-lock-retention}, an ISO-8601 duration
+     * such as {@code P30D}). The bucket must have been created with Object Lock enabled, and the
+     * credentials need {@code s3:PutObjectRetention} as well ({@link S3IamPolicy} adds it). Use it
+     * with the replicator's {@code appendOnly()}: a locked object cannot be deleted before its
+     * retention ends, and a bucket lifecycle rule expires it afterwards. A bucket whose default
+     * retention locks every object needs no setting here.
+     *
+     * @param mode {@code GOVERNANCE} (users with {@code s3:BypassGovernanceRetention} may still delete)
+     *     or {@code COMPLIANCE} (nobody can, not even the root user, until the period ends)
+     * @param period how long each object stays locked after its upload, positive
+     * @return this builder
+     * @throws IllegalArgumentException if a value is bad or the retention is already set
+     */
+    public Builder objectLockRetention(ObjectLockMode mode, java.time.Duration period) {
+      settings.objectLock(new io.litewake.s3.internal.ObjectLock(mode, period));
       return this;
     }
 

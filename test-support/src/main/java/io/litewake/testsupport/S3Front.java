@@ -112,6 +112,7 @@ public final class S3Front implements AutoCloseable {
   private final boolean tamper;
   private final int recordLimit;
   private volatile AccessPolicy policy;
+  private final BucketRules rules = new BucketRules();
   private final ServerSocket server;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "litewake-s3-front");
@@ -187,6 +188,16 @@ public final class S3Front implements AutoCloseable {
    */
   public AccessPolicy policy() {
     return policy;
+  }
+
+  /**
+   * How the bucket answers where S3 would refuse what the server behind accepts: archived objects,
+   * Object Lock (see {@link BucketRules}); empty at first.
+   *
+   * @return the rules, to change at any time
+   */
+  public BucketRules bucketRules() {
+    return rules;
   }
 
   /**
@@ -388,6 +399,13 @@ public final class S3Front implements AutoCloseable {
       drain(in, contentLength, expectContinue, body);
       call.record(op, 403, S3Call.DENIED);
       respond(out, 403, "AccessDenied", "Access Denied", method, null);
+      return false;
+    }
+    BucketRules.Answer refused = rules.answer(op.operation, op.keys.size() == 1 ? op.keys.get(0) : "", headers);
+    if (refused != null) {
+      drain(in, contentLength, expectContinue, body);
+      call.record(op, refused.status(), refused.code());
+      respond(out, refused.status(), refused.code(), refused.message(), method, refused.extraXml());
       return false;
     }
     if (expectContinue) {
@@ -645,7 +663,8 @@ public final class S3Front implements AutoCloseable {
       Map<String, String> kept = new LinkedHashMap<>();
       requestHeaders.forEach((k, v) -> {
         if (k.equals("content-md5") || k.startsWith("x-amz-server-side-encryption")
-            || k.equals("x-amz-storage-class") || k.equals("content-length")) {
+            || k.equals("x-amz-storage-class") || k.equals("content-length") || k.startsWith("x-amz-object-lock-")
+            || k.equals("if-none-match")) {
           kept.put(k, k.contains("customer-key") && !k.endsWith("md5") ? "****" : v);
         }
       });
@@ -683,6 +702,7 @@ public final class S3Front implements AutoCloseable {
     String reason = switch (status) {
       case 400 -> "Bad Request";
       case 403 -> "Forbidden";
+      case 412 -> "Precondition Failed";
       case 500 -> "Internal Server Error";
       case 501 -> "Not Implemented";
       case 503 -> "Service Unavailable";

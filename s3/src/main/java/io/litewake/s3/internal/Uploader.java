@@ -38,6 +38,7 @@ public final class Uploader {
   private final StorageClass snapshotStorageClass;
   private final StorageClass walStorageClass;
   private final SseSettings sse;
+  private final ObjectLock objectLock;
   private final long partSize;
 
   /**
@@ -56,6 +57,7 @@ public final class Uploader {
     this.snapshotStorageClass = config.snapshotStorageClass();
     this.walStorageClass = config.walStorageClass();
     this.sse = config.sse();
+    this.objectLock = config.objectLock();
     this.partSize = config.partSize();
   }
 
@@ -108,6 +110,9 @@ public final class Uploader {
       req.storageClass(sc);
     }
     sse.apply(req);
+    if (objectLock != null) {
+      objectLock.apply(req);
+    }
     boolean etagIsMd5 = sse.etagIsMd5();
     long started = System.nanoTime();
     if (integrity != null) {
