@@ -39,6 +39,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   private Integer keepWeekly;
   private Integer keepMonthly;
   private boolean appendOnly;
+  private Long uploadRateLimit;
 
   ReplicationOptions() {}
 
@@ -304,6 +305,25 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
     return self();
   }
 
+  /**
+   * Limits uploads to {@code bytesPerSecond}, all the replicas of a database together (with a
+   * {@link ReplicatorGroup}, each database on its own), smoothly: the bytes of a large snapshot are
+   * paced as they go out (on {@code s3:} replicas with the client Litewake builds, and on {@code
+   * file:} ones), not sent in a burst and then paused; no second carries more than the limit plus
+   * one chunk. Commits never wait for it: what is not uploaded yet waits in the spool, and {@code
+   * sync()} waits longer. Default: no limit.
+   *
+   * @param bytesPerSecond a positive rate, such as {@code 8L << 20}
+   * @return this builder
+   */
+  public B uploadRateLimit(long bytesPerSecond) {
+    Checks.requireArgument(bytesPerSecond > 0, "uploadRateLimit must be a positive number of bytes per second, was "
+        + bytesPerSecond);
+    Checks.requireUnset(uploadRateLimit, "uploadRateLimit");
+    uploadRateLimit = bytesPerSecond;
+    return self();
+  }
+
   private KeepPolicy keepPolicy() {
     return new KeepPolicy(keepDaily == null ? 0 : keepDaily, keepWeekly == null ? 0 : keepWeekly,
         keepMonthly == null ? 0 : keepMonthly);
@@ -344,7 +364,8 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
       ReplicationListener events) {
     ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
         or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
-        or(retention, Duration.ofHours(24)), keepPolicy(), appendOnly, compression == null ? Compression.ZSTD : compression,
+        or(retention, Duration.ofHours(24)), keepPolicy(), appendOnly,
+        uploadRateLimit == null ? 0 : uploadRateLimit, compression == null ? Compression.ZSTD : compression,
         recipients == null ? AgeRecipients.NONE : recipients, spool,
         spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages(), maxPages(), syncTimeoutOrDefault(),
         or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),

@@ -8,6 +8,7 @@ import io.litewake.internal.Replicas;
 import io.litewake.internal.RestoreEngine;
 import io.litewake.internal.RestorePoint;
 import io.litewake.spi.Replica;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ public final class Restore {
   private Boolean integrityCheck;
   private AgeIdentities identities;
   private AgeIdentities identityFile;
+  private Long rateLimit;
 
   private Restore(URI uri, Replica replica) {
     this.uri = uri;
@@ -224,6 +226,22 @@ public final class Restore {
   }
 
   /**
+   * Limits downloads to {@code bytesPerSecond}, all parallel downloads together, smoothly (paced as
+   * the bytes arrive, not in bursts): to keep a restore on boot from saturating a link others
+   * need. Default: no limit.
+   *
+   * @param bytesPerSecond a positive rate, such as {@code 64L << 20}
+   * @return this
+   */
+  public Restore rateLimit(long bytesPerSecond) {
+    Checks.requireArgument(bytesPerSecond > 0, "rateLimit must be a positive number of bytes per second, was "
+        + bytesPerSecond);
+    Checks.requireUnset(rateLimit, "rateLimit");
+    rateLimit = bytesPerSecond;
+    return this;
+  }
+
+  /**
    * Lists what the replica holds without restoring anything.
    *
    * @return the generations, snapshots, WAL segments and time bounds
@@ -262,7 +280,8 @@ public final class Restore {
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
     Replica r = open("cannot restore " + target + " from ");
     try {
-      return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
+      Replica from = rateLimit == null ? r : r.throttled(Throttle.perSecond(rateLimit));
+      return new RestoreEngine(new RestoreEngine.Request(from, target, point(), ifDatabaseMissing, ifReplicaExists,
           overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck,
           identities(), started)).run();
     } catch (IOException e) {

@@ -190,7 +190,7 @@ final class RestoreFetcher implements AutoCloseable {
     f.permits = held;
     try {
       byte[] raw;
-      try (InputStream in = replica.open(w.key())) {
+      try (InputStream in = replica.open(stored(w))) { // listed, with its size: a paced replica schedules it
         raw = in.readAllBytes();
       }
       if (raw.length < w.size()) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * Turns SDK failures into {@link IOException}s whose messages say what failed, where, and what
@@ -272,6 +273,22 @@ public final class S3Errors {
             + " (storage-class in the replica URI, or snapshotStorageClass/walStorageClass; move archived objects"
             + " with a lifecycle transition only after they left the retention window)" + rid,
         e);
+  }
+
+  /**
+   * Warns, once per replica, when its objects go to a class restores cannot read directly.
+   *
+   * @param config the replica's configuration
+   */
+  public static void warnIfArchived(S3Config config) {
+    for (StorageClass sc : new StorageClass[] {config.snapshotStorageClass(), config.walStorageClass()}) {
+      if (sc == StorageClass.GLACIER || sc == StorageClass.DEEP_ARCHIVE) {
+        org.slf4j.LoggerFactory.getLogger(S3Errors.class).warn("{}: storage class {} cannot be read without a"
+            + " restore request first: restores from this replica fail until every object they need is restored;"
+            + " use a class restores read directly ({})", config.location(), sc, READABLE_STORAGE_CLASSES);
+        return;
+      }
+    }
   }
 
   private static String element(String xml, String name) {

@@ -33,6 +33,8 @@ public final class Uploader {
   private final S3TransferManager transferManager;
   /** Null with the caller's client. */
   private final IntegrityInterceptor integrity;
+  /** Null with the caller's client. */
+  private final PacedHttpClient pacing;
   private final String bucket;
   private final String location;
   private final StorageClass snapshotStorageClass;
@@ -52,6 +54,7 @@ public final class Uploader {
     this.access = access;
     this.transferManager = clients.transferManager();
     this.integrity = clients.integrity();
+    this.pacing = clients.pacing();
     this.bucket = config.bucket();
     this.location = config.location();
     this.snapshotStorageClass = config.snapshotStorageClass();
@@ -118,6 +121,11 @@ public final class Uploader {
     if (integrity != null) {
       integrity.register(full, new IntegrityInterceptor.Upload(source, size, partSize, etagIsMd5));
     }
+    if (access.throttle() != null && pacing != null) {
+      pacing.register(full, access.throttle());
+    } else if (access.pacesWholeUploads()) {
+      access.throttle().acquire(size);
+    }
     boolean verifiedWhole = false;
     try {
       FileUpload upload =
@@ -128,6 +136,9 @@ public final class Uploader {
     } finally {
       if (integrity != null) {
         integrity.unregister(full);
+      }
+      if (pacing != null) {
+        pacing.unregister(full);
       }
     }
     if (verifiedWhole) {
