@@ -8,7 +8,7 @@
  * ({@code META-INF/services/io.litewake.spi.ReplicaProvider}); this module provides {@code
  * file:} replicas.
  */
-@SuppressWarnings("requires-automatic") // org.lz4.java
+@SuppressWarnings("requires-automatic") // org.lz4.java, com.exceptionfactory.jagged*
 module io.litewake {
   // a new dependency needs its module name here (jar --describe-module --file X.jar)
   requires transitive java.sql; // Replicator.of(DataSource)
@@ -16,6 +16,10 @@ module io.litewake {
   requires com.github.luben.zstd_jni;
   requires org.lz4.java; // automatic module; name from lz4-java's Automatic-Module-Name
   requires org.slf4j;
+  // age encryption (automatic modules; names from the jars' Automatic-Module-Name)
+  requires com.exceptionfactory.jagged;
+  requires com.exceptionfactory.jagged.framework;
+  requires com.exceptionfactory.jagged.x25519;
 
   exports io.litewake;
   exports io.litewake.spi;

@@ -19,6 +19,8 @@ module io.litewake.s3 {
   requires software.amazon.awssdk.core;
   requires software.amazon.awssdk.awscore;
   requires software.amazon.awssdk.http;
+  requires software.amazon.awssdk.utils; // SdkHttpUtils: the encoded key of a paced upload
+  requires software.amazon.awssdk.metrics; // AsyncExecuteRequest#metricCollector, passed on
   requires software.amazon.awssdk.retries;
   requires software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.transfer.s3;

@@ -1,6 +1,8 @@
 package io.litewake;
 
+import io.litewake.internal.AgeRecipients;
 import io.litewake.internal.Checks;
+import io.litewake.internal.KeepPolicy;
 import io.litewake.internal.ReplicationEngine;
 import io.litewake.internal.Workers;
 import io.litewake.spi.Replica;
@@ -32,6 +34,12 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   private Clock clock;
   private Duration fencingCheckInterval;
   private ReplicationListener listener;
+  private AgeRecipients recipients;
+  private Integer keepDaily;
+  private Integer keepWeekly;
+  private Integer keepMonthly;
+  private boolean appendOnly;
+  private Long uploadRateLimit;
 
   ReplicationOptions() {}
 
@@ -211,10 +219,123 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
     return self();
   }
 
+  /**
+   * Encrypts every object with age for these recipients (X25519 public keys, {@code age1...}, as
+   * {@code age-keygen} prints them), as Litestream v0.3's {@code age.recipients}: each object is
+   * compressed, then encrypted; keys and layout stay as they are. With {@link Compression#LZ4},
+   * {@code litestream restore} restores the replica given a matching {@code age.identities}; Litewake
+   * restores it with {@link Restore#ageIdentities(String...)}. Nothing of the database reaches the
+   * store in clear; the spool beside the database holds the objects already encrypted. The
+   * recipients are never logged. Changing them (or turning encryption on or off) starts a new
+   * generation at the next start, and what was spooled under the old setting is not uploaded.
+   *
+   * @param recipients one or more recipients; a value may also hold several, one per line
+   *     ({@code #} comments allowed), as a recipients file does
+   * @return this builder
+   * @throws IllegalArgumentException if a value is not an age X25519 recipient (the message gives
+   *     its position, never its value)
+   */
+  public B ageRecipients(String... recipients) {
+    Checks.requireUnset(this.recipients == null ? null : "(set)", "ageRecipients");
+    this.recipients = AgeRecipients.parse("ageRecipients", recipients);
+    return self();
+  }
+
+  /**
+   * Keeps, beyond {@link #retention(Duration) retention}, the newest snapshot of each of the {@code
+   * days} most recent UTC calendar days (00:00 to 24:00 UTC) that have a snapshot, as a restore
+   * point: {@link Restore#at(java.time.Instant)} restores it (for an instant between two kept points,
+   * the newest one at or before it), {@link Restore#list()} shows it. Retention deletes the WAL
+   * between kept points, never a kept snapshot (nor the WAL of its own index up to it). With any
+   * {@code keep...} option, each scheduled snapshot goes to a WAL index of its own, so that no
+   * snapshot replaces another (see {@link #snapshotInterval(Duration)}).
+   *
+   * @param days a positive count
+   * @return this builder
+   */
+  public B keepDailySnapshots(int days) {
+    Checks.requireArgument(days > 0, "keepDailySnapshots must be positive, was " + days);
+    Checks.requireUnset(keepDaily, "keepDailySnapshots");
+    keepDaily = days;
+    return self();
+  }
+
+  /**
+   * Keeps, beyond retention, the newest snapshot of each of the {@code weeks} most recent ISO weeks
+   * (Monday 00:00 UTC to the next Monday) that have a snapshot; see {@link #keepDailySnapshots(int)}.
+   *
+   * @param weeks a positive count
+   * @return this builder
+   */
+  public B keepWeeklySnapshots(int weeks) {
+    Checks.requireArgument(weeks > 0, "keepWeeklySnapshots must be positive, was " + weeks);
+    Checks.requireUnset(keepWeekly, "keepWeeklySnapshots");
+    keepWeekly = weeks;
+    return self();
+  }
+
+  /**
+   * Keeps, beyond retention, the newest snapshot of each of the {@code months} most recent calendar
+   * months (from the 1st, 00:00 UTC) that have a snapshot; see {@link #keepDailySnapshots(int)}.
+   *
+   * @param months a positive count
+   * @return this builder
+   */
+  public B keepMonthlySnapshots(int months) {
+    Checks.requireArgument(months > 0, "keepMonthlySnapshots must be positive, was " + months);
+    Checks.requireUnset(keepMonthly, "keepMonthlySnapshots");
+    keepMonthly = months;
+    return self();
+  }
+
+  /**
+   * Never deletes or replaces an object (DESIGN: append-only): every upload is a conditional PUT of
+   * a new key, the writer claim takes a form that is never overwritten (one object per generation
+   * under {@code litewake/claims/}), each snapshot gets a WAL index of its own, and no retention pass
+   * runs. For buckets with S3 Object Lock and for credentials without {@code s3:DeleteObject}: it
+   * works with {@code s3:ListBucket}, {@code s3:GetObject} and {@code s3:PutObject} alone. Old
+   * objects are then expired by the bucket's lifecycle rules (the README gives examples), so
+   * {@link #retention(Duration)} and the {@code keep...Snapshots} options cannot be combined with it.
+   *
+   * @return this builder
+   */
+  public B appendOnly() {
+    Checks.requireState(!appendOnly, "appendOnly() was already called");
+    appendOnly = true;
+    return self();
+  }
+
+  /**
+   * Limits uploads to {@code bytesPerSecond}, all the replicas of a database together (with a
+   * {@link ReplicatorGroup}, each database on its own), smoothly: the bytes of a large snapshot are
+   * paced as they go out (on {@code s3:} replicas with the client Litewake builds, and on {@code
+   * file:} ones), not sent in a burst and then paused; no second carries more than the limit plus
+   * one chunk. Commits never wait for it: what is not uploaded yet waits in the spool, and {@code
+   * sync()} waits longer. Default: no limit.
+   *
+   * @param bytesPerSecond a positive rate, such as {@code 8L << 20}
+   * @return this builder
+   */
+  public B uploadRateLimit(long bytesPerSecond) {
+    Checks.requireArgument(bytesPerSecond > 0, "uploadRateLimit must be a positive number of bytes per second, was "
+        + bytesPerSecond);
+    Checks.requireUnset(uploadRateLimit, "uploadRateLimit");
+    uploadRateLimit = bytesPerSecond;
+    return self();
+  }
+
+  private KeepPolicy keepPolicy() {
+    return new KeepPolicy(keepDaily == null ? 0 : keepDaily, keepWeekly == null ? 0 : keepWeekly,
+        keepMonthly == null ? 0 : keepMonthly);
+  }
+
   /** Checks the options against each other; throws IllegalStateException naming both values. */
   void checkOptions() {
     Checks.requireState(maxPages() > minPages(), "maxCheckpointPages (" + maxPages()
         + ") must be larger than minCheckpointPages (" + minPages() + ")");
+    Checks.requireState(!appendOnly || (retention == null && !keepPolicy().any()), "appendOnly() never deletes,"
+        + " so retention (" + retention + ") and " + keepPolicy() + " cannot apply: expire old objects with a"
+        + " bucket lifecycle rule instead, or drop appendOnly()");
   }
 
   private int minPages() {
@@ -243,7 +364,9 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
       ReplicationListener events) {
     ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
         or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
-        or(retention, Duration.ofHours(24)), compression == null ? Compression.ZSTD : compression, spool,
+        or(retention, Duration.ofHours(24)), keepPolicy(), appendOnly,
+        uploadRateLimit == null ? 0 : uploadRateLimit, compression == null ? Compression.ZSTD : compression,
+        recipients == null ? AgeRecipients.NONE : recipients, spool,
         spoolLimit == null ? DEFAULT_SPOOL_LIMIT : spoolLimit, minPages(), maxPages(), syncTimeoutOrDefault(),
         or(closeTimeout, Duration.ofSeconds(10)), or(fencingCheckInterval, Duration.ofSeconds(10)),
         clock == null ? Clock.systemUTC() : clock, events, workers));

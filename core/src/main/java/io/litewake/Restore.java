@@ -1,5 +1,6 @@
 package io.litewake;
 
+import io.litewake.internal.AgeIdentities;
 import io.litewake.internal.Checks;
 import io.litewake.internal.Layout;
 import io.litewake.internal.Redact;
@@ -7,6 +8,7 @@ import io.litewake.internal.Replicas;
 import io.litewake.internal.RestoreEngine;
 import io.litewake.internal.RestorePoint;
 import io.litewake.spi.Replica;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -43,6 +45,9 @@ public final class Restore {
   private Integer parallelism;
   private Boolean integrityCheck;
   private RestoreListener listener;
+  private AgeIdentities identities;
+  private AgeIdentities identityFile;
+  private Long rateLimit;
 
   private Restore(URI uri, Replica replica) {
     this.uri = uri;
@@ -203,6 +208,56 @@ public final class Restore {
   }
 
   /**
+   * Decrypts age-encrypted objects with these identities (X25519 secret keys, {@code
+   * AGE-SECRET-KEY-1...}), as Litestream v0.3's {@code age.identities}: needed for a replica
+   * written with {@code ageRecipients} (by Litewake or Litestream). Objects that are not encrypted
+   * are read as they are. An object that is encrypted for none of these identities fails the
+   * restore with a {@link ReplicaEncryptionException} naming it. The identities are checked now
+   * and never logged or shown in messages (errors give their position).
+   *
+   * @param identities one or more identities; a value may also be the content of an identity file
+   *     (one per line, {@code #} comments allowed)
+   * @return this
+   * @throws IllegalArgumentException if a value is not an age X25519 identity
+   */
+  public Restore ageIdentities(String... identities) {
+    Checks.requireUnset(this.identities, "ageIdentities");
+    this.identities = AgeIdentities.parse("ageIdentities", identities);
+    return this;
+  }
+
+  /**
+   * Decrypts age-encrypted objects with the identities in a file, as {@code age-keygen -o FILE}
+   * writes it ({@code #} comments and blank lines are skipped); see {@link #ageIdentities}. The file
+   * is read now; its content is never logged or shown in messages (errors name the line).
+   *
+   * @param file the identity file
+   * @return this
+   * @throws IllegalArgumentException if the file cannot be read or holds no valid identity
+   */
+  public Restore ageIdentityFile(Path file) {
+    Checks.requireUnset(identityFile, "ageIdentityFile");
+    identityFile = AgeIdentities.file(file);
+    return this;
+  }
+
+  /**
+   * Limits downloads to {@code bytesPerSecond}, all parallel downloads together, smoothly (paced as
+   * the bytes arrive, not in bursts): to keep a restore on boot from saturating a link others
+   * need. Default: no limit.
+   *
+   * @param bytesPerSecond a positive rate, such as {@code 64L << 20}
+   * @return this
+   */
+  public Restore rateLimit(long bytesPerSecond) {
+    Checks.requireArgument(bytesPerSecond > 0, "rateLimit must be a positive number of bytes per second, was "
+        + bytesPerSecond);
+    Checks.requireUnset(rateLimit, "rateLimit");
+    rateLimit = bytesPerSecond;
+    return this;
+  }
+
+  /**
    * Plans the restore as {@link #run()} would, reading only the listing (no object is downloaded
    * and nothing is written): a dry run. The output path is optional here; when it is set, it is
    * checked as {@link #run()} checks it.
@@ -254,6 +309,8 @@ public final class Restore {
    * @return what was restored, or why nothing was
    * @throws ReplicaDamagedException if a replica object the restore needs is damaged or missing
    *     (the exception names it); nothing is then left at the output path
+   * @throws ReplicaEncryptionException if an object is age-encrypted and no identity given matches
+   *     (the exception names it); nothing is then left at the output path
    * @throws LitewakeException if the restore is otherwise impossible; nothing is then left at the
    *     output path
    * @throws IllegalStateException if no output path was set, or options contradict
@@ -264,7 +321,8 @@ public final class Restore {
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
     Replica r = open("cannot restore " + target + " from ");
     try {
-      return engine(r, started).run();
+      Replica from = rateLimit == null ? r : r.throttled(Throttle.perSecond(rateLimit));
+      return engine(from, started).run();
     } catch (IOException e) {
       throw new LitewakeException("cannot restore " + target + " from " + r.location() + ": " + e.getMessage(), e);
     } finally {
@@ -282,8 +340,13 @@ public final class Restore {
 
   private RestoreEngine engine(Replica r, long started) {
     return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
-        overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, started,
-        listener));
+        overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, identities(),
+        started, listener));
+  }
+
+  private AgeIdentities identities() {
+    AgeIdentities all = identities == null ? AgeIdentities.NONE : identities;
+    return identityFile == null ? all : all.plus(identityFile);
   }
 
   private RestorePoint point() {

@@ -18,11 +18,26 @@ import java.util.Optional;
  * @param generation the generation restored
  * @param snapshot the snapshot the database starts from
  * @param segments the WAL segments to apply, in (index, offset) order
+ * @param betweenKeptPoints true when a point in time fell where retention removed the WAL between
+ *     two restore points it keeps ({@code keepDailySnapshots} and the like): the plan ends at the
+ *     older one
  * @param passedOver a newer generation left out because it has no snapshot yet (latest-state
  *     restores only), else empty
  */
 public record RestorePlan(Generation generation, Snapshot snapshot, List<WalSegment> segments,
-    Optional<String> passedOver) {
+    Optional<String> passedOver, boolean betweenKeptPoints) {
+
+  /**
+   * A plan that does not fall between kept restore points.
+   *
+   * @param generation see the record component
+   * @param snapshot see the record component
+   * @param segments see the record component
+   * @param passedOver see the record component
+   */
+  public RestorePlan(Generation generation, Snapshot snapshot, List<WalSegment> segments, Optional<String> passedOver) {
+    this(generation, snapshot, segments, passedOver, false);
+  }
 
   /**
    * Copies the list and validates the components.
@@ -33,6 +48,7 @@ public record RestorePlan(Generation generation, Snapshot snapshot, List<WalSegm
    * @param snapshot see the record component
    * @param segments see the record component
    * @param passedOver see the record component
+   * @param betweenKeptPoints see the record component
    */
   public RestorePlan {
     Objects.requireNonNull(generation, "generation");

@@ -25,7 +25,8 @@ import org.sqlite.SQLiteOpenMode;
  * Runs the replicator's own checkpoints after shipping, so that frames never reach the database
  * file (and leave the WAL) before they are copied: PASSIVE for a slow writer, a WAL restart under
  * a brief write lock past {@code maxCheckpointPages}, and a TRUNCATE of a WAL a burst left large
- * once the writer is idle. Never RESTART, which stalls the application's writers.
+ * once the writer is idle; before a snapshot that needs a WAL index of its own, a TRUNCATE that
+ * never waits, or that WAL restart. Never RESTART, which stalls the application's writers.
  *
  * <p>Where the hold sits decides what the application's commits pay. It is not moved at every
  * pass: each move lets the application's next auto-checkpoint copy the frames below it into the
@@ -77,6 +78,8 @@ final class Checkpointer {
   private int restartFailures;
   /** When an idle TRUNCATE that did not succeed is tried again. */
   private Instant idleTruncateNotBefore = Instant.EPOCH;
+  /** System.nanoTime() before which a TRUNCATE for a snapshot that did not succeed is not tried again. */
+  private long snapshotTruncateNotBefore = System.nanoTime();
 
   Checkpointer(Path db, String name, Logger log, HistoryState state, ReadHold hold, WalShipper shipper,
       int minPages, int maxPages, Duration syncInterval, Clock clock, ScheduledExecutorService timer) {
@@ -180,6 +183,39 @@ final class Checkpointer {
       // a commit slipped in, or a reader of the application keeps the WAL: later
       idleTruncateNotBefore = clock.instant().plus(syncInterval.multipliedBy(10));
     }
+  }
+
+  /**
+   * Before a snapshot that needs a WAL index of its own: checkpoints the whole shipped WAL into the
+   * database file and truncates the WAL, under a hold on read mark 0 that blocks the backfill of
+   * anything committed since (as the idle truncate does), then moves the history to the next WAL
+   * index at offset 0. The database file then holds exactly the state at the end of the old index,
+   * a snapshot of it starts the new one, and the application's next commit writes the new index
+   * from its header. The TRUNCATE never waits. When a commit slipped in (a busy writer), the WAL is
+   * restarted as a large one is ({@link #restartWal}: a write lock of about a millisecond), so that
+   * the writer's next commit starts the next index and a later pass takes the snapshot there.
+   * Returns false, when the snapshot must wait for a later pass.
+   */
+  boolean emptyWalForSnapshot() throws IOException {
+    long frames = state.frames();
+    if (state.header == null || frames == 0) {
+      return false;
+    }
+    if (System.nanoTime() - snapshotTruncateNotBefore < 0) {
+      return false;
+    }
+    if (releaseIfBackfilled(frames) && checkpoint(hold.spare(), "TRUNCATE", 0) == 0) {
+      log.debug("litewake [{}]: WAL index {} checkpointed and truncated for a snapshot at index {}", name,
+          state.index, state.index + 1);
+      state.nextWal();
+      lastPassiveFrames = -1;
+      return true;
+    }
+    snapshotTruncateNotBefore = System.nanoTime() + syncInterval.multipliedBy(2).toNanos();
+    if (state.header != null && !(state.index == restartedIndex && state.frames() == restartedFrames)) {
+      restartWal(); // a writer is busy: its next commit restarts the WAL at the next index
+    }
+    return false;
   }
 
   /**

@@ -74,6 +74,19 @@ final class Continuity {
     if (st == null) {
       return "no previous replication state";
     }
+    String encryption = st.getProperty("encryption", AgeRecipients.NONE.fingerprint());
+    if (!encryption.equals(state.encryption)) {
+      // what the spool holds was written under the old setting: uploading it could send plaintext
+      // to a replica meant to be encrypted, or objects the new identities cannot read
+      for (Spool.Entry e : pending) {
+        spool.remove(e);
+      }
+      if (!pending.isEmpty()) {
+        log.warn("litewake [{}]: age encryption settings changed since the last run; {} objects spooled under the old"
+            + " settings are not uploaded (a new generation starts from a snapshot)", name, pending.size());
+      }
+      return "age encryption settings changed (" + encryption + " -> " + state.encryption + ")";
+    }
     if (!location.equals(st.getProperty("location"))) {
       // a replica added to a running history would lack its snapshot: start a new one
       return "replica location changed from " + st.getProperty("location");

@@ -2,6 +2,7 @@ package io.litewake.internal;
 
 import io.litewake.spi.Replica;
 import io.litewake.spi.StoredObject;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileVisitResult;
@@ -18,15 +19,29 @@ import java.util.List;
 /**
  * A replica in a local directory (or a mounted network file system), with the same layout as in
  * S3. Objects are written to a temporary file, fsynced and renamed into place; the point in time
- * of an object is its modification time.
+ * of an object is its modification time. A {@link #throttled(Throttle)} view copies in paced
+ * chunks. Immutable; safe for any thread.
  */
 public final class FileReplica implements Replica {
   private static final String TMP_SUFFIX = ".litewake-tmp";
   private final Path root;
+  /** Paces copies in and out, or null. */
+  private final Throttle throttle;
 
   /** A replica rooted at {@code root}; the directory is created on first write. */
   public FileReplica(Path root) {
+    this(root, null);
+  }
+
+  private FileReplica(Path root, Throttle throttle) {
     this.root = root.toAbsolutePath().normalize();
+    this.throttle = throttle;
+  }
+
+  /** The same directory, every byte copied in or out paced by {@code throttle}. */
+  @Override
+  public Replica throttled(Throttle throttle) {
+    return new FileReplica(root, Checks.requireNonNull(throttle, "throttle"));
   }
 
   /** The directory {@code name} inside this replica's directory; nothing is shared to close. */
@@ -100,7 +115,13 @@ public final class FileReplica implements Replica {
     Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(target.getFileName() + "." + Thread.currentThread().getId() + TMP_SUFFIX);
     try {
-      Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      if (throttle == null) {
+        Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        try (InputStream in = Files.newInputStream(source); java.io.OutputStream out = Files.newOutputStream(tmp)) {
+          Paced.copy(in, out, throttle);
+        }
+      }
       Spool.fsync(tmp);
       if (Files.size(tmp) != Files.size(source)) {
         throw new IOException("short write of " + key + " in " + location());
@@ -128,7 +149,8 @@ public final class FileReplica implements Replica {
     if (!Files.isRegularFile(p)) {
       throw new NoSuchFileException(key, null, "no object " + key + " in " + location());
     }
-    return Files.newInputStream(p);
+    InputStream in = Files.newInputStream(p);
+    return throttle == null ? in : Paced.input(in, throttle);
   }
 
   @Override

@@ -35,6 +35,8 @@ final class HistoryState {
    * found restarted exactly once since (checkpoint sequence + 1) continues at the next index.
    */
   boolean walComplete;
+  /** How spooled objects are encrypted ({@link AgeRecipients#fingerprint()}); set once at start. */
+  String encryption = AgeRecipients.NONE.fingerprint();
 
   /** Starts a new history at index 0 of {@code id}; the snapshot it needs is pending. */
   void startGeneration(String id) {
@@ -85,6 +87,7 @@ final class HistoryState {
     p.setProperty("snapshotOffset", Long.toString(snapOffset));
     p.setProperty("spoolSeq", Long.toString(spoolSeq));
     p.setProperty("walComplete", Boolean.toString(walComplete));
+    p.setProperty("encryption", encryption);
     return p;
   }
 

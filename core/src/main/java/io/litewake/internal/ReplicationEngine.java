@@ -9,6 +9,7 @@ import io.litewake.ReplicationListener;
 import io.litewake.ReplicationStatus;
 import io.litewake.SyncTimeoutException;
 import io.litewake.spi.Replica;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -37,7 +38,10 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("io.litewake.Replicator");
 
-  /** Settings, validated by the public builder. */
+  /**
+   * Settings, validated by the public builder. {@code toString()} shows no key: {@link
+   * AgeRecipients} prints a count and a hash.
+   */
   public record Config(
       Path db,
       List<Replica> replicas,
@@ -45,7 +49,11 @@ public final class ReplicationEngine implements AutoCloseable {
       Duration syncInterval,
       Duration snapshotInterval,
       Duration retention,
+      KeepPolicy keep,
+      boolean appendOnly,
+      long uploadRateLimit,
       Compression compression,
+      AgeRecipients recipients,
       Path spoolDir,
       long maxSpoolBytes,
       int minCheckpointPages,
@@ -107,10 +115,14 @@ public final class ReplicationEngine implements AutoCloseable {
       String reason = shipping.resume();
       lanes = new Lanes(spool, cfg.replicas().stream().map(Replica::location).toList());
       List<Uploader> ups = new ArrayList<>();
+      // one schedule for all the replicas of this database
+      Throttle throttle = cfg.uploadRateLimit() > 0 ? Throttle.perSecond(cfg.uploadRateLimit()) : null;
       for (int i = 0; i < cfg.replicas().size(); i++) {
         int lane = i;
-        ups.add(new Uploader(cfg.replicas().get(i), spool, lanes, i, workers, LOG, name, listener, cfg.clock(),
-            cfg.retention(), cfg.fenceCheckInterval(), shipping::position, this::progressed, () -> retire(lane)));
+        Replica r = throttle == null ? cfg.replicas().get(i) : cfg.replicas().get(i).throttled(throttle);
+        ups.add(new Uploader(r, spool, lanes, i, workers, LOG, name, listener, cfg.clock(),
+            cfg.retention(), cfg.keep(), cfg.appendOnly(), cfg.fenceCheckInterval(), shipping::position,
+            this::progressed, () -> retire(lane)));
       }
       uploaders = List.copyOf(ups);
       long deadline = System.nanoTime() + START_STORE_WAIT.toNanos();

@@ -42,6 +42,7 @@ public final class RestoreEngine {
    * @param overwrite replace an existing output
    * @param parallelism downloads at once
    * @param integrityCheck run {@code PRAGMA integrity_check} before moving the output in place
+   * @param identities the age identities encrypted objects are decrypted with
    * @param startNanos {@link System#nanoTime()} when the caller started (for the elapsed time)
    * @param listener hears the plan and the bytes read, or null
    */
@@ -54,6 +55,7 @@ public final class RestoreEngine {
       boolean overwrite,
       int parallelism,
       boolean integrityCheck,
+      AgeIdentities identities,
       long startNanos,
       RestoreListener listener) {}
 
@@ -157,6 +159,11 @@ public final class RestoreEngine {
         LOG.warn("litewake [{}]: restore listener {} failed in planned: {}", name, req.listener(), e.toString());
       }
     }
+    if (plan.betweenKeptPoints()) {
+      LOG.info("litewake [{}]: {} falls between restore points that retention kept in {}; restoring the newest one at"
+          + " or before it: generation {} snapshot index {} ({})", name, req.point().at().orElseThrow(), location,
+          plan.generation().id(), plan.snapshot().index(), plan.pointInTime());
+    }
     plan.passedOver().ifPresent(newest -> LOG.warn("litewake [{}]: newest generation {} in {} has no snapshot yet;"
         + " restoring generation {}", name, newest, location, plan.generation().id()));
     try (RestoreOutput out = RestoreOutput.create(target)) {
@@ -188,17 +195,19 @@ public final class RestoreEngine {
     String location = req.replica().location();
     Snapshot snap = plan.snapshot();
     Replica source = req.listener() == null ? req.replica() : new ProgressReplica(req.replica(), req.listener());
-    try (RestoreFetcher fetcher = new RestoreFetcher(source, target, plan.segments(), req.parallelism())) {
+    ObjectDecoder decoder = new ObjectDecoder(location, req.identities());
+    try (RestoreFetcher fetcher = new RestoreFetcher(source, target, plan.segments(), req.parallelism(),
+        decoder)) {
       long tSnap = System.nanoTime();
       int pageSize;
       try {
         // one pass, as it arrives: download, decompress, write (WAL segments download meanwhile)
-        pageSize = SnapshotApplier.apply(location, snap, fetcher.stream(snap), db);
+        pageSize = SnapshotApplier.apply(decoder, location, snap, fetcher.stream(snap), db);
       } catch (RestoreFetcher.SourceFailed e) {
         LOG.debug("litewake [{}]: streaming {} failed ({}); downloading it to a file instead", name, snap.key(),
             e.getCause().toString());
         db.truncate(0);
-        pageSize = SnapshotApplier.apply(location, snap, fetcher.download(snap), db);
+        pageSize = SnapshotApplier.apply(decoder, location, snap, fetcher.download(snap), db);
       }
       LOG.debug("litewake [{}]: snapshot {} applied in {} ms ({} of {} WAL objects downloaded meanwhile)", name,
           snap.key(), (System.nanoTime() - tSnap) / 1_000_000, fetcher.finished(), plan.segments().size());
@@ -206,7 +215,7 @@ public final class RestoreEngine {
       WalApplier wal = new WalApplier(location, plan.generation().id(), snap.index(), pageSize, db);
       for (WalSegment w : plan.segments()) {
         try (RestoreFetcher.Fetched f = fetcher.next()) {
-          wal.apply(w, () -> f.open(w.compression()));
+          wal.apply(w, f::open);
         }
       }
       wal.finish();

@@ -5,6 +5,7 @@ import io.litewake.LitewakeException;
 import io.litewake.Snapshot;
 import io.litewake.WalSegment;
 import io.litewake.spi.Replica;
+import io.litewake.spi.ReplicaConfigurationException;
 import io.litewake.spi.StoredObject;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -52,6 +53,7 @@ final class RestoreFetcher implements AutoCloseable {
   static final int MAX_WINDOW = 4096;
 
   private final Replica replica;
+  private final ObjectDecoder decoder;
   private final Path target;
   private final List<WalSegment> segments;
   private final ExecutorService pool;
@@ -69,8 +71,10 @@ final class RestoreFetcher implements AutoCloseable {
    *
    * @param segments the WAL segments, in the order {@link #next()} returns them
    */
-  RestoreFetcher(Replica replica, Path target, List<WalSegment> segments, int parallelism) throws IOException {
+  RestoreFetcher(Replica replica, Path target, List<WalSegment> segments, int parallelism, ObjectDecoder decoder)
+      throws IOException {
     this.replica = replica;
+    this.decoder = decoder;
     this.target = target;
     this.segments = List.copyOf(segments);
     String name = target.getFileName().toString();
@@ -97,8 +101,16 @@ final class RestoreFetcher implements AutoCloseable {
     } catch (NoSuchFileException e) {
       throw RestoreErrors.missing(replica.location(), s.key(), e);
     } catch (IOException e) {
+      if (ReplicaConfigurationException.isPermanent(e)) {
+        throw unreadable(e); // an archived object, access denied: a second try cannot help
+      }
       throw new SourceFailed(e);
     }
+  }
+
+  /** A store error retrying cannot fix (an archived object, access denied): its message says what to do. */
+  private LitewakeException unreadable(Throwable e) {
+    return new LitewakeException("cannot restore from " + replica.location() + ": " + e.getMessage(), e);
   }
 
   /**
@@ -164,7 +176,7 @@ final class RestoreFetcher implements AutoCloseable {
       if (w.size() <= SMALL_OBJECT && budget.tryAcquire(held)) {
         window.add(pool.submit(() -> fetchSmall(w, held)));
       } else if (window.isEmpty() || (window.size() < ahead && w.size() > SMALL_OBJECT)) {
-        window.add(pool.submit(() -> new Fetched(budget, fetch(stored(w)))));
+        window.add(pool.submit(() -> new Fetched(budget, decoder, w, fetch(stored(w)))));
       } else {
         break;
       }
@@ -174,11 +186,11 @@ final class RestoreFetcher implements AutoCloseable {
 
   /** Downloads a small segment into memory and decompresses it if the budget allows. */
   private Fetched fetchSmall(WalSegment w, int held) throws IOException {
-    Fetched f = new Fetched(budget, null);
+    Fetched f = new Fetched(budget, decoder, w, null);
     f.permits = held;
     try {
       byte[] raw;
-      try (InputStream in = replica.open(w.key())) {
+      try (InputStream in = replica.open(stored(w))) { // listed, with its size: a paced replica schedules it
         raw = in.readAllBytes();
       }
       if (raw.length < w.size()) {
@@ -187,14 +199,15 @@ final class RestoreFetcher implements AutoCloseable {
       }
       BudgetSink out = new BudgetSink(budget);
       try {
-        Codecs.decompressInto(w.compression(), raw, raw.length, out);
+        byte[] plain = decoder.decrypted(w.key(), raw); // raw itself when not encrypted
+        Codecs.decompressInto(w.compression(), plain, plain.length, out);
         f.data = out.buf;
         f.dataLen = out.len;
         f.permits += out.reserved;
         budget.release(held);
         f.permits -= held;
       } catch (IOException | RuntimeException e) {
-        // over budget, or damaged: the apply thread decompresses it streaming and reports it
+        // over budget, damaged or not decryptable: the apply thread decodes it streaming and reports it
         budget.release(out.reserved);
         f.raw = raw;
       }
@@ -230,17 +243,22 @@ final class RestoreFetcher implements AutoCloseable {
       if (c instanceof NoSuchFileException) {
         throw RestoreErrors.missing(replica.location(), key, c);
       }
+      if (ReplicaConfigurationException.isPermanent(c)) {
+        throw unreadable(c);
+      }
       throw new LitewakeException("cannot restore from " + replica.location() + ": download of " + key
           + " failed: " + c.getMessage(), c);
     }
   }
 
   /**
-   * A downloaded WAL segment: a file, compressed bytes, or decompressed bytes. Closing it
-   * releases its share of the memory budget and deletes its file.
+   * A downloaded WAL segment: a file, stored (compressed, maybe encrypted) bytes, or decompressed
+   * bytes. Closing it releases its share of the memory budget and deletes its file.
    */
   static final class Fetched implements AutoCloseable {
     private final Semaphore budget;
+    private final ObjectDecoder decoder;
+    private final WalSegment segment;
     private final Path file;
     private byte[] raw;
     private byte[] data;
@@ -248,20 +266,22 @@ final class RestoreFetcher implements AutoCloseable {
     /** Permits of the memory budget held until the segment is applied. */
     private int permits;
 
-    private Fetched(Semaphore budget, Path file) {
+    private Fetched(Semaphore budget, ObjectDecoder decoder, WalSegment segment, Path file) {
       this.budget = budget;
+      this.decoder = decoder;
+      this.segment = segment;
       this.file = file;
     }
 
-    /** The decompressed content. */
-    InputStream open(Compression c) throws IOException {
+    /** The decrypted, decompressed content. */
+    InputStream open() throws IOException {
       if (data != null) {
         return new ByteArrayInputStream(data, 0, dataLen);
       }
       if (raw != null) {
-        return Codecs.decompress(c, new ByteArrayInputStream(raw));
+        return decoder.open(segment.key(), segment.compression(), new ByteArrayInputStream(raw));
       }
-      return Codecs.decompress(c, new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+      return decoder.open(segment.key(), segment.compression(), Files.newInputStream(file));
     }
 
     @Override

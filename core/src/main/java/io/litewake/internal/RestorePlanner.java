@@ -84,8 +84,40 @@ final class RestorePlanner {
       throw new LitewakeException("generation " + g.id() + " in " + where + " ends at index " + g.lastIndex()
           + ", before the requested index " + index.getAsLong());
     }
+    int upTo = at.isPresent() ? beforeLaterKeptPoint(g, s, segments, at.get()) : segments.size();
+    boolean thinned = upTo < segments.size();
+    segments = new ArrayList<>(segments.subList(0, upTo));
     checkIndexes(where, g.id(), s.index(), segments);
-    return new RestorePlan(g, s, segments, passedOver);
+    return new RestorePlan(g, s, segments, passedOver, thinned);
+  }
+
+  /**
+   * Where the WAL that a point-in-time restore can apply ends when retention kept restore points
+   * beyond its window ({@link KeepPolicy}): the WAL between two kept points is gone, but the head of
+   * a later point's WAL index (stored before its snapshot, so possibly before {@code at}) is still
+   * there. A gap in the WAL indexes right before an index at or below which the generation has a
+   * snapshot taken after {@code at} is that case: the restore ends before the gap, at the newest
+   * kept state at or before {@code at}. Any other gap is left for {@link #checkIndexes} to report.
+   *
+   * @return how many of {@code segments} to apply
+   */
+  private static int beforeLaterKeptPoint(Generation g, Snapshot s, List<WalSegment> segments, Instant at) {
+    long current = -1;
+    for (int i = 0; i < segments.size(); i++) {
+      WalSegment w = segments.get(i);
+      if (current >= 0 && w.index() == current) {
+        continue;
+      }
+      long expected = current < 0 ? s.index() : current + 1;
+      if (w.index() == expected && w.offset() == 0) {
+        current = w.index();
+        continue;
+      }
+      boolean laterPoint = g.snapshots().stream().anyMatch(x -> x.index() > s.index() && x.index() <= w.index()
+          && x.createdAt().isAfter(at));
+      return laterPoint ? i : segments.size();
+    }
+    return segments.size();
   }
 
   /**

@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Decides what a retention pass may delete: only objects that no restore to a point inside the
- * retention window can need, and never anything of the current generation's latest snapshot or
- * after it.
+ * retention window can need, never anything of the current generation's latest snapshot or after
+ * it, and never a restore point the {@link KeepPolicy} keeps beyond the window (its snapshot and
+ * the WAL segments of its own index up to it): the WAL between kept points goes.
  */
 public final class Retention {
   private Retention() {}
@@ -23,6 +24,28 @@ public final class Retention {
 
   /** Plans a pass at {@code now} keeping every state newer than {@code now - retention}. */
   public static Plan plan(ReplicaContents contents, String current, Instant now, Duration retention) {
+    return plan(contents, current, now, retention, KeepPolicy.NONE);
+  }
+
+  /**
+   * Plans a pass at {@code now} keeping every state newer than {@code now - retention} and the
+   * points {@code keep} names.
+   */
+  public static Plan plan(ReplicaContents contents, String current, Instant now, Duration retention,
+      KeepPolicy keep) {
+    Plan window = windowPlan(contents, current, now, retention);
+    if (!keep.any()) {
+      return window;
+    }
+    List<Snapshot> all = contents.generations().stream().flatMap(g -> g.snapshots().stream()).toList();
+    java.util.Set<String> kept = KeepPolicy.protectedKeys(keep.kept(all),
+        id -> contents.generation(id).map(Generation::walSegments).orElse(List.of()));
+    List<String> delete = new ArrayList<>(window.deletions());
+    delete.removeIf(kept::contains);
+    return new Plan(delete, window.nextDue());
+  }
+
+  private static Plan windowPlan(ReplicaContents contents, String current, Instant now, Duration retention) {
     Instant cutoff = now.minus(retention);
     List<String> delete = new ArrayList<>();
     Instant next = Instant.MAX;

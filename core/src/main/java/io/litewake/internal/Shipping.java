@@ -57,13 +57,15 @@ final class Shipping {
     this.spool = spool;
     this.fenced = fenced;
     this.strand = new SerialExecutor(workers.pool());
+    state.encryption = cfg.recipients().fingerprint();
     this.hold = new ReadHold(cfg.db(), log, name);
     this.generations = new Generations(state, cfg.clock(), log, name, listener);
     this.continuity = new Continuity(cfg.db(), name, log, spool, cfg.replicas(), state);
     this.shipper = new WalShipper(cfg.db(), name, log, spool, continuity.location(), state, hold,
-        cfg.compression(), cfg.clock(), generations, spooled, spoolLimit);
-    this.snapshotter = new Snapshotter(cfg.db(), name, log, spool, state, cfg.compression(), cfg.snapshotInterval(),
-        cfg.clock(), listener);
+        new ObjectEncoder(cfg.compression(), cfg.recipients()), cfg.clock(), generations, spooled, spoolLimit);
+    this.snapshotter = new Snapshotter(cfg.db(), name, log, spool, state,
+        new ObjectEncoder(cfg.compression(), cfg.recipients()), cfg.snapshotInterval(),
+        cfg.clock(), listener, cfg.keep().any() || cfg.appendOnly());
     this.checkpointer = new Checkpointer(cfg.db(), name, log, state, hold, shipper, cfg.minCheckpointPages(),
         cfg.maxCheckpointPages(), cfg.syncInterval(), cfg.clock(), workers.releaser());
   }
@@ -244,7 +246,7 @@ final class Shipping {
     }
     shipAndSnapshot();
     if (background) {
-      if (snapshotter.due()) {
+      if (snapshotter.due() && (!snapshotter.needsNewIndex() || checkpointer.emptyWalForSnapshot())) {
         snapshotter.write();
         shipper.saveState();
       }

@@ -2,7 +2,6 @@ package io.litewake.internal;
 
 import io.litewake.LitewakeException;
 import io.litewake.Snapshot;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -10,7 +9,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * Writes a snapshot into the database file being restored, in one pass as its bytes arrive:
- * decompress, check that it is a SQLite database of whole pages, write. Stateless.
+ * decrypt if encrypted, decompress, check that it is a SQLite database of whole pages, write.
+ * Stateless.
  */
 final class SnapshotApplier {
   private SnapshotApplier() {}
@@ -18,17 +18,20 @@ final class SnapshotApplier {
   /**
    * Writes the snapshot at the start of {@code db}.
    *
+   * @param decoder decrypts and decompresses the replica's objects
    * @param location the replica, for messages
    * @param compressed the stored bytes; closed here
    * @return the database page size
    * @throws RestoreFetcher.SourceFailed if the download broke off (the content may be sound)
    * @throws RestoreOutput.WriteFailed if {@code db} cannot be written
    * @throws io.litewake.ReplicaDamagedException if the content is damaged
+   * @throws io.litewake.ReplicaEncryptionException if it is encrypted and no identity matches
    */
-  static int apply(String location, Snapshot s, InputStream compressed, FileChannel db) throws IOException {
+  static int apply(ObjectDecoder decoder, String location, Snapshot s, InputStream compressed, FileChannel db)
+      throws IOException {
     long written = 0;
     int pageSize = 0;
-    try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(compressed, 1 << 16))) {
+    try (InputStream in = decoder.open(s.key(), s.compression(), compressed)) {
       byte[] buf = new byte[1 << 20];
       while (true) {
         int n = in.readNBytes(buf, 0, buf.length);

@@ -27,6 +27,10 @@ import org.slf4j.Logger;
  * idle or unreachable replica costs no thread. The strand owns the failure count, the retention
  * schedule and the {@link WriterClaim}; the fields other threads read (last upload, last error,
  * replicated position, fencing) are volatile snapshots.
+ *
+ * <p>On an append-only replica every upload is a conditional PUT (no key is written twice: an
+ * object already there with the same bytes is a retried upload), the claim takes its append-only
+ * form, and no retention pass runs: nothing is ever deleted.
  */
 final class Uploader {
   private final Replica replica;
@@ -40,6 +44,8 @@ final class Uploader {
   private final ReplicationListener listener;
   private final Clock clock;
   private final Duration retention;
+  private final KeepPolicy keep;
+  private final boolean appendOnly;
   private final Supplier<Position> current;
   private final Runnable progressed;
   private final WriterClaim claim;
@@ -60,8 +66,8 @@ final class Uploader {
   private volatile Position replicated;
 
   Uploader(Replica replica, Spool spool, Lanes lanes, int lane, Workers workers, Logger log, String name, ReplicationListener listener,
-      Clock clock, Duration retention, Duration fenceCheckInterval, Supplier<Position> current, Runnable progressed,
-      Runnable onFenced) {
+      Clock clock, Duration retention, KeepPolicy keep, boolean appendOnly, Duration fenceCheckInterval,
+      Supplier<Position> current, Runnable progressed, Runnable onFenced) {
     this.replica = replica;
     this.spool = spool;
     this.lanes = lanes;
@@ -73,9 +79,11 @@ final class Uploader {
     this.listener = listener;
     this.clock = clock;
     this.retention = retention;
+    this.keep = keep;
+    this.appendOnly = appendOnly;
     this.current = current;
     this.progressed = progressed;
-    this.claim = new WriterClaim(replica, clock, fenceCheckInterval);
+    this.claim = new WriterClaim(replica, clock, fenceCheckInterval, appendOnly);
     this.onFenced = onFenced;
   }
 
@@ -233,6 +241,12 @@ final class Uploader {
           fenced();
           return false;
         }
+      } else if (appendOnly) {
+        if (replica.putIfAbsent(e.key(), e.file()) == null && !sameContent(e)) {
+          // distinct snapshot keys make this unexpected; the WAL keeps every state restorable
+          log.warn("litewake [{}]: {} already holds {} with other content; an append-only replica never replaces an"
+              + " object, so this snapshot is not uploaded", name, replica.location(), e.key());
+        }
       } else {
         replica.put(e.key(), e.file());
       }
@@ -284,6 +298,9 @@ final class Uploader {
   }
 
   private void retentionIfDue() {
+    if (appendOnly) {
+      return; // nothing is ever deleted: bucket lifecycle rules expire old objects
+    }
     Instant now = clock.instant();
     if (now.isBefore(retentionDueAt)) {
       wakeUpIn(untilDue(now));
@@ -306,11 +323,11 @@ final class Uploader {
         return;
       }
       ReplicaContents contents = Layout.parse(replica.location(), replica.list(Layout.GENERATIONS));
-      Retention.Plan plan = Retention.plan(contents, p.generation(), now, retention);
+      Retention.Plan plan = Retention.plan(contents, p.generation(), now, retention, keep);
       if (!plan.deletions().isEmpty()) {
         replica.delete(plan.deletions());
-        log.info("litewake [{}]: retention removed {} objects older than {} from {}", name,
-            plan.deletions().size(), retention, replica.location());
+        log.info("litewake [{}]: retention removed {} objects older than {}{} from {}", name,
+            plan.deletions().size(), retention, keep.any() ? " (" + keep + ")" : "", replica.location());
       }
       retentionDueAt = plan.nextDue();
     } catch (IOException | RuntimeException e) {

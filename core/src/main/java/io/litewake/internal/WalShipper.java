@@ -1,6 +1,5 @@
 package io.litewake.internal;
 
-import io.litewake.Compression;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +28,7 @@ final class WalShipper {
   private final String location;
   private final HistoryState state;
   private final ReadHold hold;
-  private final Compression compression;
+  private final ObjectEncoder encoder;
   private final Clock clock;
   private final Generations generations;
   /** Called after spooled objects became durable (wakes the uploaders). */
@@ -49,7 +48,7 @@ final class WalShipper {
   private final java.util.function.BooleanSupplier spoolLimit;
 
   WalShipper(Path db, String name, Logger log, Spool spool, String location, HistoryState state, ReadHold hold,
-      Compression compression, Clock clock, Generations generations, Runnable spooled,
+      ObjectEncoder encoder, Clock clock, Generations generations, Runnable spooled,
       java.util.function.BooleanSupplier spoolLimit) {
     this.walPath = Path.of(db + "-wal");
     this.name = name;
@@ -58,7 +57,7 @@ final class WalShipper {
     this.location = location;
     this.state = state;
     this.hold = hold;
-    this.compression = compression;
+    this.encoder = encoder;
     this.clock = clock;
     this.generations = generations;
     this.spooled = spooled;
@@ -171,7 +170,7 @@ final class WalShipper {
       seg.delete();
       return false;
     }
-    String key = Layout.walKey(state.generation, state.index, keyOffset, compression);
+    String key = Layout.walKey(state.generation, state.index, keyOffset, encoder.compression());
     Spool.Entry added = spool.add(key, seg.file, !deferDurability, lastLook,
         new io.litewake.Position(state.generation, state.index, s.end()), state.generationStart);
     if (deferDurability) {
@@ -257,7 +256,7 @@ final class WalShipper {
     private OutputStream out() throws IOException {
       if (out == null) {
         file = spool.newTempFile();
-        out = Codecs.compress(compression, new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), level);
+        out = encoder.open(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), level);
         if (walHeader != null) {
           out.write(walHeader);
         }

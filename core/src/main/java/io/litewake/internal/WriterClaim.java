@@ -28,12 +28,25 @@ import java.util.Properties;
  *
  * <p>The claim is a plain PUT (last writer wins), which every S3-compatible store supports; the
  * periodic read-back makes the loser of a race stop within one check interval.
+ *
+ * <p>On an append-only replica no key is ever written twice, so the claim takes a form that is
+ * never overwritten: one object per generation, {@value #CLAIMS}{@code <generation>.properties},
+ * written once with a conditional PUT; the claim in force is the newest generation among them (by
+ * key order: Litewake's generation ids sort by creation time), found with a LIST. Restores read
+ * both forms ({@link #claimedGeneration}).
+ *
+ * <p>State: the claimed generation and the time of the last check belong to the owning
+ * uploader's strand; {@link #fencedBy} is volatile for other threads.
  */
 final class WriterClaim {
   static final String KEY = "litewake/writer.properties";
+  /** Where an append-only replica's claims live, one per generation. */
+  static final String CLAIMS = "litewake/claims/";
+  private static final String SUFFIX = ".properties";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Replica replica;
+  private final boolean appendOnly;
   private final Clock clock;
   private final Duration interval;
   private final String instance;
@@ -43,7 +56,12 @@ final class WriterClaim {
   private volatile String fencedBy;
 
   WriterClaim(Replica replica, Clock clock, Duration interval) {
+    this(replica, clock, interval, false);
+  }
+
+  WriterClaim(Replica replica, Clock clock, Duration interval, boolean appendOnly) {
     this.replica = replica;
+    this.appendOnly = appendOnly;
     this.clock = clock;
     this.interval = interval;
     byte[] id = new byte[8];
@@ -68,20 +86,50 @@ final class WriterClaim {
     fencedBy = reason;
   }
 
-  /** The claim currently stored, or null. */
+  /** The claim currently stored (on an append-only replica, the newest one), or null. */
   Properties read() throws IOException {
-    return read(replica);
+    if (!appendOnly) {
+      return read(replica, KEY);
+    }
+    String newest = newestClaim(replica);
+    return newest == null ? null : read(replica, claimKey(newest));
   }
 
-  /** The generation the claim stored in {@code replica} names, if there is a claim. */
+  /** The key of the append-only claim of {@code generation}. */
+  static String claimKey(String generation) {
+    return CLAIMS + generation + SUFFIX;
+  }
+
+  /**
+   * The generation the claims stored in {@code replica} name, if there is a claim: the newer of
+   * the one {@value #KEY} names and the newest append-only claim.
+   */
   static java.util.Optional<String> claimedGeneration(Replica replica) throws IOException {
-    Properties p = read(replica);
+    Properties p = read(replica, KEY);
     String g = p == null ? null : p.getProperty("generation");
-    return Layout.isGenerationId(g) ? java.util.Optional.of(g) : java.util.Optional.empty();
+    String plain = Layout.isGenerationId(g) ? g : null;
+    String appended = newestClaim(replica);
+    String claimed = plain == null ? appended : appended == null || newer(plain, appended) ? plain : appended;
+    return java.util.Optional.ofNullable(claimed);
   }
 
-  private static Properties read(Replica replica) throws IOException {
-    try (InputStream in = replica.open(KEY)) {
+  /** The newest generation among the append-only claims, or null (one LIST). */
+  private static String newestClaim(Replica replica) throws IOException {
+    String newest = null;
+    for (io.litewake.spi.StoredObject o : replica.list(CLAIMS)) {
+      String name = o.key().substring(CLAIMS.length());
+      if (name.endsWith(SUFFIX)) {
+        String g = name.substring(0, name.length() - SUFFIX.length());
+        if (Layout.isGenerationId(g) && (newest == null || newer(g, newest))) {
+          newest = g;
+        }
+      }
+    }
+    return newest;
+  }
+
+  private static Properties read(Replica replica, String key) throws IOException {
+    try (InputStream in = replica.open(key)) {
       Properties p = new Properties();
       p.load(new StringReader(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
       return p;
@@ -109,9 +157,18 @@ final class WriterClaim {
     }
   }
 
-  /** Claims the replica for {@code generation} if not done yet. */
+  /**
+   * Claims the replica for {@code generation} if not done yet. On an append-only replica a claim
+   * that exists already (this generation continued after a restart) is left as it is: the listing
+   * is checked first, so that stores that ignore conditional writes never see it written twice.
+   */
   void claim(String generation) throws IOException {
     if (generation.equals(claimedGeneration)) {
+      return;
+    }
+    if (appendOnly && replica.list(CLAIMS).stream().anyMatch(o -> o.key().equals(claimKey(generation)))) {
+      claimedGeneration = generation;
+      lastCheck = clock.instant();
       return;
     }
     Properties p = new Properties();
@@ -124,7 +181,11 @@ final class WriterClaim {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         p.store(out, "the replicator writing this replica; written by Litewake, read back to fence older writers");
       }
-      replica.put(KEY, tmp);
+      if (appendOnly) {
+        replica.putIfAbsent(claimKey(generation), tmp); // null: this generation was claimed before
+      } else {
+        replica.put(KEY, tmp);
+      }
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -144,6 +205,9 @@ final class WriterClaim {
       return true;
     }
     lastCheck = clock.instant();
+    if (appendOnly) {
+      return stillNewest(generation);
+    }
     Properties current = read();
     if (current == null) {
       claimedGeneration = null; // removed by someone: claim again
@@ -185,6 +249,22 @@ final class WriterClaim {
       fencedBy = "another replicator took over the replica with generation " + other + " (host "
           + current.getProperty("host") + ", started " + current.getProperty("started") + ")";
     }
+    return false;
+  }
+
+  /** {@link #stillOwner} on an append-only replica: is our generation the newest claimed one? */
+  private boolean stillNewest(String generation) throws IOException {
+    String newest = newestClaim(replica);
+    if (generation.equals(newest)) {
+      return true;
+    }
+    if (newest == null || newer(generation, newest)) {
+      claimedGeneration = null; // ours is missing (expired by a lifecycle rule, say): claim it again
+      claim(generation);
+      return true;
+    }
+    fencedBy = "another replicator took over the replica with generation " + newest + " (claim " + claimKey(newest)
+        + ")";
     return false;
   }
 

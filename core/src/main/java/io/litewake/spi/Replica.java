@@ -134,6 +134,24 @@ public interface Replica extends AutoCloseable {
   }
 
   /**
+   * A view of this replica whose transfers are paced by {@code throttle} (shared with other views:
+   * {@code uploadRateLimit} gives all the replicas of a database one throttle). The view shares
+   * everything with this replica; closing it releases nothing (close this replica as before).
+   *
+   * <p>The default paces whole objects: a {@link #put} first waits for its object's share of the
+   * schedule, then uploads at full speed, and streams from {@link #open(String)} are paced as the
+   * caller reads them. An implementation that can pace inside its transfers (so that a large object
+   * does not go out in one burst) overrides this; Litewake's {@code file:} and {@code s3:} replicas
+   * do.
+   *
+   * @param throttle the rate limit
+   * @return the paced view
+   */
+  default Replica throttled(Throttle throttle) {
+    return new io.litewake.internal.ThrottledReplica(this, throttle);
+  }
+
+  /**
    * Checks that {@code name} is one path segment, as {@link #child(String)} requires.
    *
    * @param name the name to check

@@ -299,4 +299,32 @@ class RestorePlannerTest {
     assertThatThrownBy(() -> p.segments().clear()).isInstanceOf(UnsupportedOperationException.class);
     assertThat(RestorePlanner.plan(listing(snap(A, 0, 0), wal(A, 0, 0, 1)), RestorePoint.latest())).isEqualTo(p);
   }
+
+  /**
+   * Retention kept restore points (snapshots 2 and 6 with the head of their own WAL index) and
+   * removed the WAL between them: a point in time between them ends at the older point instead of
+   * reporting the removed indexes, even though the head of index 6 (stored before its snapshot) is
+   * older than the instant. A latest or index restore still reports a real gap.
+   */
+  @Test
+  void aPointInTimeBetweenKeptPointsEndsAtTheOlderOne() {
+    ReplicaContents c = listing(
+        wal(A, 2, 0, 10), wal(A, 2, 4152, 11), snap(A, 2, 12),
+        wal(A, 6, 0, 100), snap(A, 6, 200),
+        wal(A, 6, 4152, 201), wal(A, 7, 0, 300), snap(A, 7, 301));
+    RestorePlan p = RestorePlanner.plan(c, RestorePoint.latest().at(t(150)));
+    assertThat(p.snapshot().index()).isEqualTo(2);
+    assertThat(keys(p)).isEqualTo(keys(wal(A, 2, 0, 10), wal(A, 2, 4152, 11)));
+    assertThat(p.betweenKeptPoints()).isTrue();
+    assertThat(p.pointInTime()).isEqualTo(t(12));
+
+    RestorePlan atSix = RestorePlanner.plan(c, RestorePoint.latest().at(t(250)));
+    assertThat(atSix.snapshot().index()).isEqualTo(6);
+    assertThat(keys(atSix)).isEqualTo(keys(wal(A, 6, 0, 100), wal(A, 6, 4152, 201)));
+    assertThat(atSix.betweenKeptPoints()).isFalse();
+
+    // the same gap without a later snapshot to explain it is damage
+    ReplicaContents damaged = listing(wal(A, 2, 0, 10), snap(A, 2, 12), wal(A, 4, 0, 100));
+    assertThat(damaged(damaged, RestorePoint.latest().at(t(150))).key()).isEqualTo(Layout.walKey(A, 3, 0, Compression.ZSTD));
+  }
 }

@@ -13,8 +13,14 @@ import java.net.URI;
  * its bucket must delegate access to access points. Litewake needs no other action: no
  * HeadBucket, GetBucketLocation, CreateBucket, ListAllMyBuckets or ListMultipartUploads.
  *
+ * <p>Three modes: {@link #replicate} (the default replicator), {@link #appendOnly} (a replicator
+ * with {@code appendOnly()}: no {@code s3:DeleteObject}), {@link #restore} (read only). With the URI
+ * parameters {@code object-lock-mode}/{@code object-lock-retention} the writing modes add {@code
+ * s3:PutObjectRetention}. Client-side age encryption and rate limits need no permission.
+ *
  * <pre>{@code
  * String replicate = S3IamPolicy.replicate(URI.create("s3://my-bucket/apps/orders"));
+ * String appendOnly = S3IamPolicy.appendOnly(URI.create("s3://my-bucket/apps/orders"));
  * String restore = S3IamPolicy.restore(URI.create("s3://my-bucket/apps/orders"));
  * }</pre>
  */
@@ -25,7 +31,8 @@ public final class S3IamPolicy {
   /**
    * The policy a replicating process needs: {@code s3:ListBucket} on the prefix, {@code
    * s3:GetObject}, {@code s3:PutObject} and {@code s3:DeleteObject} on its objects (plus {@code
-   * kms:Decrypt} and {@code kms:GenerateDataKey} with SSE-KMS).
+   * s3:PutObjectRetention} with Object Lock retention in the URI, and {@code kms:Decrypt} and {@code
+   * kms:GenerateDataKey} with SSE-KMS).
    *
    * @param uri the replica URI, as given to {@link S3Replica#fromUri(URI)}; secrets in it are
    *     ignored and never printed
@@ -33,7 +40,21 @@ public final class S3IamPolicy {
    * @throws LitewakeException if the URI is malformed
    */
   public static String replicate(URI uri) {
-    return policy(uri, false);
+    return policy(uri, Mode.REPLICATE);
+  }
+
+  /**
+   * The policy a replicating process with {@code appendOnly()} needs: {@code s3:ListBucket} on the
+   * prefix, {@code s3:GetObject} and {@code s3:PutObject} on its objects, and nothing that deletes
+   * (plus {@code s3:PutObjectRetention} with Object Lock retention in the URI, and {@code
+   * kms:Decrypt}/{@code kms:GenerateDataKey} with SSE-KMS).
+   *
+   * @param uri the replica URI; secrets in it are ignored and never printed
+   * @return the policy document, JSON
+   * @throws LitewakeException if the URI is malformed
+   */
+  public static String appendOnly(URI uri) {
+    return policy(uri, Mode.APPEND_ONLY);
   }
 
   /**
@@ -47,10 +68,13 @@ public final class S3IamPolicy {
    * @throws LitewakeException if the URI is malformed
    */
   public static String restore(URI uri) {
-    return policy(uri, true);
+    return policy(uri, Mode.RESTORE);
   }
 
-  private static String policy(URI uri, boolean restoreOnly) {
+  private enum Mode { REPLICATE, APPEND_ONLY, RESTORE }
+
+  private static String policy(URI uri, Mode mode) {
+    boolean restoreOnly = mode == Mode.RESTORE;
     S3Uri parsed = S3Uri.parse(uri);
     AccessPointArn arn = parsed.accessPoint();
     String prefix = parsed.prefix();
@@ -78,9 +102,14 @@ public final class S3IamPolicy {
     }
     sb.append("\n    },\n");
     sb.append("    {\n      \"Sid\": \"LitewakeObjects\",\n      \"Effect\": \"Allow\",\n");
-    sb.append(restoreOnly
-        ? "      \"Action\": [\"s3:GetObject\"],\n"
-        : "      \"Action\": [\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\"],\n");
+    boolean locks = parsed.parameters().containsKey("object-lock-mode");
+    sb.append(switch (mode) {
+      case RESTORE -> "      \"Action\": [\"s3:GetObject\"],\n";
+      case APPEND_ONLY -> "      \"Action\": [\"s3:GetObject\", \"s3:PutObject\""
+          + (locks ? ", \"s3:PutObjectRetention\"" : "") + "],\n";
+      case REPLICATE -> "      \"Action\": [\"s3:GetObject\", \"s3:PutObject\", \"s3:DeleteObject\""
+          + (locks ? ", \"s3:PutObjectRetention\"" : "") + "],\n";
+    });
     sb.append("      \"Resource\": \"").append(json(objectResource)).append("\"\n    }");
     if ("aws:kms".equals(parsed.parameters().get("sse"))) {
       String key = parsed.parameters().get("sse-kms-key-id");

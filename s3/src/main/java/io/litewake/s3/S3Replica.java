@@ -12,6 +12,7 @@ import io.litewake.s3.internal.S3Uri;
 import io.litewake.s3.internal.Uploader;
 import io.litewake.spi.Replica;
 import io.litewake.spi.StoredObject;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
@@ -63,7 +65,6 @@ public final class S3Replica implements Replica {
   /** Ranged GETs a streamed read keeps in flight at most: its memory is this times the range. */
   static final int STREAM_AHEAD = RangedReader.AHEAD;
 
-  private final String location;
   private final S3Config config;
   private final S3Clients clients;
   /** False for a {@link #child(String)}: the parent's clients are shared, and closed by the parent. */
@@ -74,17 +75,17 @@ public final class S3Replica implements Replica {
   private final BatchDelete batchDelete;
 
   private S3Replica(S3Config config) {
-    this(config, S3Clients.create(config), true);
-    LOG.info("{}: S3 replica opened ({}, part size {} MiB, upload concurrency {})", location,
+    this(config, S3Clients.create(config), true, null);
+    LOG.info("{}: S3 replica opened ({}, part size {} MiB, upload concurrency {})", config.location(),
         clients.context().endpointDescription(), config.partSize() >> 20, config.uploadConcurrency());
+    io.litewake.s3.internal.S3Errors.warnIfArchived(config);
   }
 
-  private S3Replica(S3Config config, S3Clients clients, boolean ownsClients) {
-    this.location = config.location();
+  private S3Replica(S3Config config, S3Clients clients, boolean ownsClients, Throttle throttle) {
     this.config = config;
     this.clients = clients;
     this.ownsClients = ownsClients;
-    this.access = new S3Access(config, clients);
+    this.access = new S3Access(config, clients, throttle);
     this.uploader = new Uploader(config, clients, access);
     this.downloader = new Downloader(config, access);
     this.batchDelete = new BatchDelete(access);
@@ -98,7 +99,16 @@ public final class S3Replica implements Replica {
   @Override
   public Replica child(String name) {
     Replica.requireChildName(name);
-    return new S3Replica(config.child(name), clients, false);
+    return new S3Replica(config.child(name), clients, false, null);
+  }
+
+  /**
+   * This replica paced by {@code throttle}: uploads inside the transfer (whole objects with the caller's
+   * client), downloads by scheduled ranges; it shares this replica's clients, its close releases nothing.
+   */
+  @Override
+  public Replica throttled(Throttle throttle) {
+    return new S3Replica(config, clients, false, java.util.Objects.requireNonNull(throttle, "throttle"));
   }
 
   /**
@@ -119,7 +129,8 @@ public final class S3Replica implements Replica {
    * store; enables path-style addressing and the compatible wire format), {@code region}, {@code
    * force-path-style} ({@code true}/{@code false}), {@code storage-class} (for snapshots and WAL
    * segments), {@code sse} ({@code AES256} or {@code aws:kms}), {@code sse-kms-key-id}, {@code
-   * access-key} and {@code secret-access-key} (otherwise the AWS default credentials chain).
+   * access-key} and {@code secret-access-key} (otherwise the AWS default credentials chain), {@code
+   * object-lock-mode} and {@code object-lock-retention} (see {@link Builder#objectLockRetention}).
    *
    * @param uri the replica URI
    * @return a builder holding what the URI says
@@ -132,7 +143,7 @@ public final class S3Replica implements Replica {
 
   @Override
   public String location() {
-    return location;
+    return config.location();
   }
 
   @Override
@@ -190,7 +201,7 @@ public final class S3Replica implements Replica {
 
   @Override
   public String toString() {
-    return "S3Replica[" + location + "]";
+    return "S3Replica[" + config.location() + "]";
   }
 
   /**
@@ -362,6 +373,19 @@ public final class S3Replica implements Replica {
      */
     public Builder walStorageClass(StorageClass storageClass) {
       settings.walStorageClass(storageClass);
+      return this;
+    }
+
+    /**
+     * Locks each uploaded object with S3 Object Lock for {@code period} (URI: {@code object-lock-mode},
+     * {@code object-lock-retention=P30D}); needs a bucket with Object Lock and {@code
+     * s3:PutObjectRetention} ({@link S3IamPolicy} adds it). For the replicator's {@code appendOnly()}.
+     * @param mode {@code GOVERNANCE} or {@code COMPLIANCE} (nobody can delete before the period ends)
+     * @param period how long each object stays locked after its upload, positive
+     * @return this builder
+     */
+    public Builder objectLockRetention(ObjectLockMode mode, java.time.Duration period) {
+      settings.objectLock(new io.litewake.s3.internal.ObjectLock(mode, period));
       return this;
     }
 

@@ -179,6 +179,7 @@ final class HttpWire {
     String reason = switch (status) {
       case 400 -> "Bad Request";
       case 403 -> "Forbidden";
+      case 412 -> "Precondition Failed";
       case 500 -> "Internal Server Error";
       case 501 -> "Not Implemented";
       case 503 -> "Service Unavailable";

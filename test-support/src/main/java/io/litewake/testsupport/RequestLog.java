@@ -50,7 +50,8 @@ final class RequestLog {
       Map<String, String> kept = new LinkedHashMap<>();
       requestHeaders.forEach((k, v) -> {
         if (k.equals("content-md5") || k.startsWith("x-amz-server-side-encryption")
-            || k.equals("x-amz-storage-class") || k.equals("content-length")) {
+            || k.equals("x-amz-storage-class") || k.equals("content-length") || k.startsWith("x-amz-object-lock-")
+            || k.equals("if-none-match")) {
           kept.put(k, k.contains("customer-key") && !k.endsWith("md5") ? "****" : v);
         }
       });

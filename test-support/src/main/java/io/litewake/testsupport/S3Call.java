@@ -14,11 +14,13 @@ import java.util.Map;
  * @param bucket the bucket, or an empty string for a service-level call
  * @param key the object key, the list prefix, or the comma-separated keys of a batch delete
  * @param headers the request headers tests check: {@code content-md5}, {@code content-length},
- *     {@code x-amz-storage-class} and the {@code x-amz-server-side-encryption*} ones (a
- *     customer key masked as {@code ****}); names in lower case
+ *     {@code x-amz-storage-class}, {@code if-none-match}, the {@code x-amz-object-lock-*} ones and
+ *     the {@code x-amz-server-side-encryption*} ones (a customer key masked as {@code ****}); names
+ *     in lower case
  * @param status the HTTP status the client got, or 0 if the connection was dropped or lost
  * @param outcome {@code forwarded} (the server answered), {@code denied} (refused by the
- *     policy), {@code wrong-region}, {@code refused} (a chunked body), or an injected fault's
+ *     policy), {@code wrong-region}, {@code refused} (a chunked body), the error code a {@link
+ *     BucketRules} rule answered ({@code InvalidObjectState}, {@code InvalidRequest}), or an injected fault's
  *     {@linkplain FaultSchedule.Kind#code() code}: {@code SlowDown}, {@code InternalError},
  *     {@code ServiceUnavailable}, {@code dropped}
  * @param delayMillis injected latency, 0 if none

@@ -102,6 +102,7 @@ public final class S3Front implements AutoCloseable {
   private final String bucketRegion;
   private final boolean tamper;
   private volatile AccessPolicy policy;
+  private final BucketRules rules = new BucketRules();
   private final ServerSocket server;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "litewake-s3-front");
@@ -172,6 +173,16 @@ public final class S3Front implements AutoCloseable {
    */
   public AccessPolicy policy() {
     return policy;
+  }
+
+  /**
+   * How the bucket answers where S3 would refuse what the server behind accepts: archived objects,
+   * Object Lock (see {@link BucketRules}); empty at first.
+   *
+   * @return the rules, to change at any time
+   */
+  public BucketRules bucketRules() {
+    return rules;
   }
 
   /**
@@ -352,6 +363,13 @@ public final class S3Front implements AutoCloseable {
       HttpWire.drain(in, contentLength, expectContinue, body);
       call.record(op, 403, S3Call.DENIED);
       HttpWire.respond(out, 403, "AccessDenied", "Access Denied", method, null);
+      return false;
+    }
+    BucketRules.Answer refused = rules.answer(op.operation(), op.keys().size() == 1 ? op.keys().get(0) : "", headers);
+    if (refused != null) {
+      HttpWire.drain(in, contentLength, expectContinue, body);
+      call.record(op, refused.status(), refused.code());
+      HttpWire.respond(out, refused.status(), refused.code(), refused.message(), method, refused.extraXml());
       return false;
     }
     if (expectContinue) {

@@ -8,7 +8,8 @@
  *       io.litewake.testsupport.S3Servers}, one of each shared by the tests of a JVM;
  *   <li>{@link io.litewake.testsupport.S3Front}, the HTTP front before a server: {@link
  *       io.litewake.testsupport.FaultSchedule faults}, IAM-like {@link
- *       io.litewake.testsupport.AccessPolicy policies}, a {@link io.litewake.testsupport.S3Call
+ *       io.litewake.testsupport.AccessPolicy policies}, {@link io.litewake.testsupport.BucketRules
+ *       bucket rules} (archived objects, Object Lock), a {@link io.litewake.testsupport.S3Call
  *       request log} and traffic counts;
  *   <li>{@link io.litewake.testsupport.FreePorts} and {@link io.litewake.testsupport.Await}
  *       (polling with a deadline instead of fixed sleeps);

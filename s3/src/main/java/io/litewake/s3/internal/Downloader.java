@@ -1,6 +1,7 @@
 package io.litewake.s3.internal;
 
 import io.litewake.spi.StoredObject;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -26,7 +27,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * Reads objects: as a stream (one GET, or a {@link RangedReader} for an object larger than one
  * range), or into a file (one GET up to the part size, else parallel ranged GETs written in place,
  * at most the download concurrency in flight). Every read checks the length it gets; a failed
- * download leaves no file behind. Safe for any thread.
+ * download leaves no file behind. With a throttle, downloads are paced by their ranges: ranges of an
+ * eighth of a second at the limit, each asked for when the throttle's schedule reaches it. Safe for
+ * any thread.
  */
 public final class Downloader {
 
@@ -60,9 +63,20 @@ public final class Downloader {
    */
   public InputStream open(String key) throws IOException {
     String full = access.full(key);
-    return access.await(
+    InputStream in = access.await(
         access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toBlockingInputStream()),
         "s3:GetObject", access.where(full));
+    // size unknown: paced as it is read (a small object, such as the claim)
+    return access.throttle() == null ? in : io.litewake.internal.Paced.input(in, access.throttle());
+  }
+
+  /**
+   * The range size of a throttled download: an eighth of a second at the limit, between 64 KiB and
+   * {@link RangedReader#RANGE}. Each range is asked for when the schedule reaches it, so that what
+   * arrives at once (whatever the TCP buffers hold) is one range: smooth at the second.
+   */
+  static int pacedRange(Throttle t) {
+    return (int) Math.max(64 * 1024, Math.min(RangedReader.RANGE, t.bytesPerSecond() / 8));
   }
 
   /**
@@ -77,6 +91,15 @@ public final class Downloader {
       throw new IllegalArgumentException("object must not be null");
     }
     String full = access.full(object.key());
+    Throttle t = access.throttle();
+    if (t != null) {
+      if (object.size() <= pacedRange(t)) {
+        t.acquire(object.size());
+        return access.await(access.plain().getObject(access.get(full).build(),
+            AsyncResponseTransformer.toBlockingInputStream()), "s3:GetObject", access.where(full));
+      }
+      return new RangedReader(access, full, object.size(), concurrency, pacedRange(t), t);
+    }
     if (object.size() <= RangedReader.RANGE) {
       return open(object.key());
     }
@@ -96,10 +119,15 @@ public final class Downloader {
     }
     String full = access.full(object.key());
     long size = object.size();
+    Throttle t = access.throttle();
+    long rangeSize = t == null ? partSize : pacedRange(t);
     long started = System.nanoTime();
     boolean ok = false;
     try {
-      if (size <= partSize) {
+      if (size <= rangeSize) {
+        if (t != null) {
+          t.acquire(size);
+        }
         GetObjectResponse resp = access.await(
             access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toFile(target,
                 FileTransformerConfiguration.builder()
@@ -113,7 +141,7 @@ public final class Downloader {
               + " of " + resp.contentLength() + " bytes");
         }
       } else {
-        downloadRanges(full, size, target);
+        downloadRanges(full, size, target, rangeSize, t);
       }
       ok = true;
     } finally {
@@ -127,7 +155,9 @@ public final class Downloader {
     }
   }
 
-  private void downloadRanges(String full, long size, Path target) throws IOException {
+  /** Parallel ranged GETs into the file; with a throttle, each asked for when the schedule reaches it. */
+  private void downloadRanges(String full, long size, Path target, long rangeSize, Throttle throttle)
+      throws IOException {
     String where = access.where(full);
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -138,8 +168,11 @@ public final class Downloader {
     AtomicReference<String> etag = new AtomicReference<>();
     List<CompletableFuture<GetObjectResponse>> futures = new ArrayList<>();
     try {
-      for (long start = 0; start < size && failure.get() == null; start += partSize) {
-        long end = Math.min(size, start + partSize) - 1;
+      for (long start = 0; start < size && failure.get() == null; start += rangeSize) {
+        long end = Math.min(size, start + rangeSize) - 1;
+        if (throttle != null) {
+          throttle.acquire(end - start + 1);
+        }
         slots.acquire();
         if (failure.get() != null) {
           slots.release();

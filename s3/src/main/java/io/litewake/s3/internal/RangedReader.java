@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.litewake.spi.Throttle;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
@@ -27,6 +29,9 @@ public final class RangedReader extends InputStream {
   private final String full;
   private final long size;
   private final int concurrency;
+  private final int rangeSize;
+  /** Schedules each ranged GET, or null. */
+  private final Throttle throttle;
   private final ArrayDeque<CompletableFuture<IntoArray>> ahead = new ArrayDeque<>();
   /** Buffers no request writes to and the reader no longer reads from. */
   private final ArrayDeque<byte[]> free = new ArrayDeque<>();
@@ -47,10 +52,28 @@ public final class RangedReader extends InputStream {
    * @param concurrency ranges in flight at most (no more than {@link #AHEAD})
    */
   public RangedReader(S3Access access, String fullKey, long size, int concurrency) {
+    this(access, fullKey, size, concurrency, RANGE, null);
+  }
+
+  /**
+   * Starts reading an object in ranges of {@code rangeSize}, each asked for when the throttle's
+   * schedule reaches it (a timer, not the reading thread, waits).
+   *
+   * @param access the replica's place in the bucket
+   * @param fullKey the key in the bucket
+   * @param size the object's size as listed
+   * @param concurrency ranges in flight at most (no more than {@link #AHEAD})
+   * @param rangeSize bytes per ranged GET, at most {@link #RANGE}
+   * @param throttle the rate limit, or null
+   */
+  public RangedReader(S3Access access, String fullKey, long size, int concurrency, int rangeSize,
+      Throttle throttle) {
     this.access = access;
     this.full = fullKey;
     this.size = size;
     this.concurrency = concurrency;
+    this.rangeSize = rangeSize;
+    this.throttle = throttle;
     fill();
   }
 
@@ -85,10 +108,16 @@ public final class RangedReader extends InputStream {
   private void fill() {
     int limit = Math.min(AHEAD, concurrency);
     while (ahead.size() < limit && requested < size) {
-      long end = Math.min(size, requested + RANGE) - 1;
-      byte[] buffer = free.isEmpty() ? new byte[RANGE] : free.pop();
-      ahead.add(access.plain().getObject(
-          access.get(full).range("bytes=" + requested + "-" + end).build(), new IntoArray(buffer)));
+      long end = Math.min(size, requested + rangeSize) - 1;
+      byte[] buffer = free.isEmpty() ? new byte[rangeSize] : free.pop();
+      String range = "bytes=" + requested + "-" + end;
+      long wait = throttle == null ? 0 : throttle.reserve(end - requested + 1);
+      if (wait <= 0) {
+        ahead.add(access.plain().getObject(access.get(full).range(range).build(), new IntoArray(buffer)));
+      } else {
+        ahead.add(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS))
+            .thenCompose(v -> access.plain().getObject(access.get(full).range(range).build(), new IntoArray(buffer))));
+      }
       requested = end + 1;
     }
   }
@@ -120,7 +149,7 @@ public final class RangedReader extends InputStream {
       throw e;
     }
     GetObjectResponse resp = range.response;
-    long expected = Math.min(RANGE, size - delivered);
+    long expected = Math.min(rangeSize, size - delivered);
     if (etag == null) {
       etag = resp.eTag();
     }

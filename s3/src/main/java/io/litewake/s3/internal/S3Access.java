@@ -1,6 +1,7 @@
 package io.litewake.s3.internal;
 
 import io.litewake.spi.StoredObject;
+import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -28,6 +29,10 @@ public final class S3Access {
   private final S3AsyncClient plain;
   private final SseSettings sse;
   private final S3Errors.Context context;
+  /** Paces transfers, or null. */
+  private final Throttle throttle;
+  /** Whether the client paces uploads inside their transfers (a {@link PacedHttpClient}). */
+  private final boolean pacesInside;
 
   /**
    * Creates the access of one replica.
@@ -36,11 +41,43 @@ public final class S3Access {
    * @param clients its clients
    */
   public S3Access(S3Config config, S3Clients clients) {
+    this(config, clients, null);
+  }
+
+  /**
+   * Creates the access of one replica whose transfers a throttle paces.
+   *
+   * @param config the replica's configuration
+   * @param clients its clients
+   * @param throttle the rate limit, or null
+   */
+  public S3Access(S3Config config, S3Clients clients, Throttle throttle) {
     this.bucket = config.bucket();
     this.keyPrefix = config.keyPrefix();
     this.plain = clients.plain();
     this.sse = config.sse();
     this.context = clients.context();
+    this.throttle = throttle;
+    this.pacesInside = clients.pacing() != null;
+  }
+
+  /**
+   * The rate limit of this replica's transfers.
+   *
+   * @return the throttle, or null
+   */
+  public Throttle throttle() {
+    return throttle;
+  }
+
+  /**
+   * Whether uploads must be paced as whole objects because the caller's client cannot pace inside
+   * them.
+   *
+   * @return true with a throttle and the caller's client
+   */
+  public boolean pacesWholeUploads() {
+    return throttle != null && !pacesInside;
   }
 
   /**

@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
  * The client factory: the SDK clients of one replica, either the caller's (used as is, never
  * closed) or built here. A built client is multipart-enabled with the replica's part size, signs
  * for the resolved region, retries with the standard strategy, puts a {@code Content-MD5} on every
- * upload ({@link IntegrityInterceptor}), and runs on event loops of its own that {@link #close()}
+ * upload ({@link IntegrityInterceptor}), paces throttled uploads ({@link PacedHttpClient}), and
+ * runs on event loops of its own that {@link #close()}
  * shuts down without waiting for Netty's quiet period (a restore on boot would otherwise wait two
  * seconds in close). Custom endpoints get the compatible wire format: checksums only {@code
  * WHEN_REQUIRED} and no aws-chunked encoding. Immutable once built; the SDK clients are
@@ -35,6 +36,8 @@ public final class S3Clients implements AutoCloseable {
 
   private final S3AsyncClient client;
   private final S3AsyncClient plain;
+  /** The HTTP client of a client built here (the S3 client does not close it), or null. */
+  private final PacedHttpClient http;
   private final boolean ownsClient;
   /** The Netty event loops of a client built here, or null. */
   private final SdkEventLoopGroup eventLoops;
@@ -44,9 +47,10 @@ public final class S3Clients implements AutoCloseable {
 
   private software.amazon.awssdk.transfer.s3.S3TransferManager transferManager;
 
-  private S3Clients(S3AsyncClient client, boolean ownsClient, SdkEventLoopGroup eventLoops,
+  private S3Clients(S3AsyncClient client, PacedHttpClient http, boolean ownsClient, SdkEventLoopGroup eventLoops,
       IntegrityInterceptor integrity, S3Errors.Context context, String location) {
     this.client = client;
+    this.http = http;
     this.plain = unwrapMultipart(client);
     this.ownsClient = ownsClient;
     this.eventLoops = eventLoops;
@@ -63,7 +67,7 @@ public final class S3Clients implements AutoCloseable {
    */
   public static S3Clients create(S3Config c) {
     if (c.client() != null) {
-      return new S3Clients(c.client(), false, null, null, new ErrorContext(c.bucket(), c.location(),
+      return new S3Clients(c.client(), null, false, null, null, new ErrorContext(c.bucket(), c.location(),
           "the S3 client given to the builder", "the region of the S3 client given to the builder",
           "the credentials of the given S3 client"), c.location());
     }
@@ -83,6 +87,16 @@ public final class S3Clients implements AutoCloseable {
         })
         .build();
     long partSize = c.partSize();
+    // given to the client as built (the client does not close it): closed in close()
+    PacedHttpClient http = new PacedHttpClient(
+        NettyNioAsyncHttpClient.builder()
+            .eventLoopGroup(eventLoops)
+            .maxConcurrency(Math.max(c.uploadConcurrency(), c.downloadConcurrency()) + 8)
+            .connectionTimeout(Duration.ofSeconds(10))
+            .readTimeout(Duration.ofSeconds(60))
+            .writeTimeout(Duration.ofSeconds(60))
+            .connectionAcquisitionTimeout(Duration.ofSeconds(60))
+            .build());
     S3AsyncClientBuilder cb =
         S3AsyncClient.builder()
             .multipartEnabled(true)
@@ -92,14 +106,7 @@ public final class S3Clients implements AutoCloseable {
                     .minimumPartSizeInBytes(partSize)
                     .apiCallBufferSizeInBytes(partSize * 2)
                     .build())
-            .httpClientBuilder(
-                NettyNioAsyncHttpClient.builder()
-                    .eventLoopGroup(eventLoops)
-                    .maxConcurrency(Math.max(c.uploadConcurrency(), c.downloadConcurrency()) + 8)
-                    .connectionTimeout(Duration.ofSeconds(10))
-                    .readTimeout(Duration.ofSeconds(60))
-                    .writeTimeout(Duration.ofSeconds(60))
-                    .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+            .httpClient(http)
             .region(c.region())
             .credentialsProvider(credentials)
             .addPlugin(LegacyMd5Plugin.create())
@@ -126,10 +133,11 @@ public final class S3Clients implements AutoCloseable {
     try {
       client = cb.build();
     } catch (RuntimeException | Error e) {
+      http.close();
       eventLoops.eventLoopGroup().shutdownGracefully(); // its selectors are open already
       throw e;
     }
-    return new S3Clients(client, true, eventLoops, integrity, new ErrorContext(
+    return new S3Clients(client, http, true, eventLoops, integrity, new ErrorContext(
         c.bucket(),
         c.location(),
         custom ? Redact.uri(c.endpoint()) : "AWS S3 in " + c.region().id(),
@@ -176,6 +184,15 @@ public final class S3Clients implements AutoCloseable {
   }
 
   /**
+   * The HTTP client of a client built here, which paces registered uploads on their way out.
+   *
+   * @return the client, or {@code null} with the caller's client (uploads are paced as whole objects)
+   */
+  public PacedHttpClient pacing() {
+    return http;
+  }
+
+  /**
    * What error messages say about the replica: endpoint, region and credentials in use.
    *
    * @return the context
@@ -195,6 +212,9 @@ public final class S3Clients implements AutoCloseable {
     if (ownsClient) {
       try {
         client.close();
+        if (http != null) {
+          http.close();
+        }
       } catch (RuntimeException e) {
         LOG.warn("{}: closing the S3 client failed", location, e);
       }

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * @param snapshotStorageClass the storage class of snapshots, or {@code null}
  * @param walStorageClass the storage class of WAL segments, or {@code null}
  * @param sse the server-side encryption
+ * @param objectLock the Object Lock retention of every upload, or {@code null}
  * @param partSize the multipart part size and download range size
  * @param uploadConcurrency the requests of one upload in flight at once
  * @param downloadConcurrency the ranges of one download in flight at once
@@ -45,6 +46,7 @@ public record S3Config(
     StorageClass snapshotStorageClass,
     StorageClass walStorageClass,
     SseSettings sse,
+    ObjectLock objectLock,
     long partSize,
     int uploadConcurrency,
     int downloadConcurrency,
@@ -63,7 +65,8 @@ public record S3Config(
     String base = q < 0 ? location : location.substring(0, q);
     String childLocation = (base.endsWith("/") ? base : base + "/") + name + (q < 0 ? "" : location.substring(q));
     return new S3Config(childLocation, bucket, keyPrefix + name + "/", arn, client, credentials, accessKeyDescription,
-        region, endpoint, forcePathStyle, snapshotStorageClass, walStorageClass, sse, partSize, uploadConcurrency,
+        region, endpoint, forcePathStyle, snapshotStorageClass, walStorageClass, sse, objectLock, partSize,
+        uploadConcurrency,
         downloadConcurrency, maxAttempts, interceptors);
   }
 }

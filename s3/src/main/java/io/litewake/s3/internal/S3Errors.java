@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /**
  * Turns SDK failures into {@link IOException}s whose messages say what failed, where, and what
@@ -59,6 +60,21 @@ public final class S3Errors {
                 + ": create the bucket, or fix the bucket name, endpoint or region in the replica"
                 + " URI "
                 + context.location()
+                + rid,
+            e);
+      }
+      if ("InvalidObjectState".equals(code)) {
+        return archived(e, what, context, rid);
+      }
+      if ("InvalidRequest".equals(code) && awsMessage != null && awsMessage.contains("Object Lock")) {
+        return new ReplicaConfigurationException(
+            "the store refused " + action + " on " + what + " because of S3 Object Lock (" + awsMessage + "):"
+                + (awsMessage.contains("missing Object Lock")
+                    ? " the bucket " + context.bucket() + " was not created with Object Lock; create one with"
+                        + " Object Lock enabled, or remove object-lock-mode and object-lock-retention from the"
+                        + " replica URI (objectLockRetention on the builder)"
+                    : " the bucket requires a Content-MD5 or checksum on every upload; use the client Litewake"
+                        + " builds (it sends Content-MD5), or enable checksums on your own client")
                 + rid,
             e);
       }
@@ -221,6 +237,63 @@ public final class S3Errors {
       return e;
     }
     return new IOException(action + " on " + what + " failed: " + t, t);
+  }
+
+  /**
+   * The storage classes whose objects a GET reads directly (no restore request first): listed in
+   * messages and in the README's {@code storage-class} documentation.
+   */
+  public static final String READABLE_STORAGE_CLASSES = "STANDARD, INTELLIGENT_TIERING (its frequent,"
+      + " infrequent and archive instant access tiers), STANDARD_IA, ONEZONE_IA, GLACIER_IR, REDUCED_REDUNDANCY,"
+      + " EXPRESS_ONEZONE";
+
+  /**
+   * An object a GET cannot read until it is restored from an archive storage class ({@code
+   * GLACIER}, {@code DEEP_ARCHIVE}, the archive tiers of {@code INTELLIGENT_TIERING}): permanent for
+   * this call, and the message says which object, which class, and what to do.
+   */
+  private static IOException archived(S3Exception e, String what, Context context, String rid) {
+    String raw = e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null ? ""
+        : e.awsErrorDetails().rawResponse().asUtf8String();
+    String storageClass = element(raw, "StorageClass");
+    String tier = element(raw, "AccessTier");
+    String prefix = "s3://" + context.bucket() + "/";
+    String key = what.startsWith(prefix) ? what.substring(prefix.length()) : what;
+    boolean intelligent = tier != null || "INTELLIGENT_TIERING".equals(storageClass);
+    return new ReplicaConfigurationException(
+        "object " + what + " is in storage class " + (storageClass == null ? "(the store did not say which)"
+            : storageClass) + (tier == null ? "" : ", access tier " + tier) + ", which cannot be read directly"
+            + " (InvalidObjectState): restore it first ("
+            + (intelligent ? "aws s3api restore-object --bucket " + context.bucket() + " --key " + key
+                + " --restore-request '{}'"
+                : "aws s3api restore-object --bucket " + context.bucket() + " --key " + key
+                    + " --restore-request '{\"Days\":2,\"GlacierJobParameters\":{\"Tier\":\"Standard\"}}'")
+            + ", for every archived object the restore needs), wait until it is readable, then retry; or keep"
+            + " snapshots and WAL segments in a class restores read directly: " + READABLE_STORAGE_CLASSES
+            + " (storage-class in the replica URI, or snapshotStorageClass/walStorageClass; move archived objects"
+            + " with a lifecycle transition only after they left the retention window)" + rid,
+        e);
+  }
+
+  /**
+   * Warns, once per replica, when its objects go to a class restores cannot read directly.
+   *
+   * @param config the replica's configuration
+   */
+  public static void warnIfArchived(S3Config config) {
+    for (StorageClass sc : new StorageClass[] {config.snapshotStorageClass(), config.walStorageClass()}) {
+      if (sc == StorageClass.GLACIER || sc == StorageClass.DEEP_ARCHIVE) {
+        org.slf4j.LoggerFactory.getLogger(S3Errors.class).warn("{}: storage class {} cannot be read without a"
+            + " restore request first: restores from this replica fail until every object they need is restored;"
+            + " use a class restores read directly ({})", config.location(), sc, READABLE_STORAGE_CLASSES);
+        return;
+      }
+    }
+  }
+
+  private static String element(String xml, String name) {
+    Matcher m = Pattern.compile("<" + name + ">([^<]+)</" + name + ">").matcher(xml);
+    return m.find() ? m.group(1).trim() : null;
   }
 
   /** The connection failure in a cause chain or among earlier attempts' failures, or null. */

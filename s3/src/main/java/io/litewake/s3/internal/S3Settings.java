@@ -46,6 +46,7 @@ public final class S3Settings {
   private StorageClass walStorageClass;
   private boolean storageClassSet;
   private SseSettings sse = SseSettings.NONE;
+  private ObjectLock objectLock;
   private Long partSize;
   private Integer uploadConcurrency;
   private Integer downloadConcurrency;
@@ -350,7 +351,7 @@ public final class S3Settings {
     String p = prefix == null ? "" : prefix;
     return new S3Config(describe(), bucket, p.isEmpty() ? "" : p + "/", arn, asyncClient, credentials,
         accessKeyDescription, asyncClient == null ? resolveRegion() : null, endpoint, forcePathStyle,
-        snapshotStorageClass, walStorageClass, sse,
+        snapshotStorageClass, walStorageClass, sse, objectLock,
         partSize == null ? DEFAULT_PART_SIZE : partSize,
         uploadConcurrency == null ? DEFAULT_CONCURRENCY : uploadConcurrency,
         downloadConcurrency == null ? DEFAULT_CONCURRENCY : downloadConcurrency,
@@ -390,6 +391,17 @@ public final class S3Settings {
       sb.append("?endpoint=").append(endpoint);
     }
     return Redact.text(sb.toString());
+  }
+
+  /**
+   * Sets the option that {@code S3Replica.Builder#objectLockRetention} documents.
+   *
+   * @param lock the retention of every upload
+   */
+  public void objectLock(ObjectLock lock) {
+    requireNonNull(lock, "objectLockRetention");
+    requireUnset(objectLock, "object lock retention", objectLock);
+    this.objectLock = lock;
   }
 
   private void encryption(SseSettings wanted, String what) {

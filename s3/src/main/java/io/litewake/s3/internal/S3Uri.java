@@ -32,7 +32,9 @@ public final class S3Uri {
           "sse",
           "sse-kms-key-id",
           "access-key",
-          "secret-access-key");
+          "secret-access-key",
+          "object-lock-mode",
+          "object-lock-retention");
 
   private final String bucket;
   private final String prefix;
@@ -165,6 +167,15 @@ public final class S3Uri {
       }
       if (ak != null) {
         s.credentials(ak, sk);
+      }
+      String lockMode = p.get("object-lock-mode");
+      String lockFor = p.get("object-lock-retention");
+      if ((lockMode == null) != (lockFor == null)) {
+        throw new IllegalArgumentException("object-lock-mode and object-lock-retention go together: give both"
+            + " (such as object-lock-mode=GOVERNANCE&object-lock-retention=P30D) or neither");
+      }
+      if (lockMode != null) {
+        s.objectLock(ObjectLock.parse(lockMode, lockFor));
       }
     } catch (IllegalArgumentException | LitewakeException e) {
       throw new LitewakeException("bad s3 replica URI " + masked + ": " + e.getMessage(), e);

@@ -33,11 +33,14 @@ public final class Uploader {
   private final S3TransferManager transferManager;
   /** Null with the caller's client. */
   private final IntegrityInterceptor integrity;
+  /** Null with the caller's client. */
+  private final PacedHttpClient pacing;
   private final String bucket;
   private final String location;
   private final StorageClass snapshotStorageClass;
   private final StorageClass walStorageClass;
   private final SseSettings sse;
+  private final ObjectLock objectLock;
   private final long partSize;
 
   /**
@@ -51,11 +54,13 @@ public final class Uploader {
     this.access = access;
     this.transferManager = clients.transferManager();
     this.integrity = clients.integrity();
+    this.pacing = clients.pacing();
     this.bucket = config.bucket();
     this.location = config.location();
     this.snapshotStorageClass = config.snapshotStorageClass();
     this.walStorageClass = config.walStorageClass();
     this.sse = config.sse();
+    this.objectLock = config.objectLock();
     this.partSize = config.partSize();
   }
 
@@ -108,10 +113,18 @@ public final class Uploader {
       req.storageClass(sc);
     }
     sse.apply(req);
+    if (objectLock != null) {
+      objectLock.apply(req);
+    }
     boolean etagIsMd5 = sse.etagIsMd5();
     long started = System.nanoTime();
     if (integrity != null) {
       integrity.register(full, new IntegrityInterceptor.Upload(source, size, partSize, etagIsMd5));
+    }
+    if (access.throttle() != null && pacing != null) {
+      pacing.register(full, access.throttle());
+    } else if (access.pacesWholeUploads()) {
+      access.throttle().acquire(size);
     }
     boolean verifiedWhole = false;
     try {
@@ -123,6 +136,9 @@ public final class Uploader {
     } finally {
       if (integrity != null) {
         integrity.unregister(full);
+      }
+      if (pacing != null) {
+        pacing.unregister(full);
       }
     }
     if (verifiedWhole) {
