@@ -56,6 +56,11 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--if-replica-exists", description = "Succeed without restoring when the replica is empty.")
   boolean ifReplicaExists;
 
+  @Option(names = "--age-identity-file", paramLabel = "F",
+      description = "Decrypt an age-encrypted replica with the identities in this file (as age-keygen writes it;"
+          + " Litestream's age.identities).")
+  java.nio.file.Path ageIdentityFile;
+
   @Option(names = "--parallelism", paramLabel = "N", description = "Objects downloaded at once (default 16).")
   Integer parallelism;
 
@@ -108,6 +113,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if (parallelism != null) {
       restore.parallelism(parallelism);
+    }
+    if (ageIdentityFile != null) {
+      restore.ageIdentityFile(ageIdentityFile);
     }
     if (dryRun) {
       Optional<RestorePlan> plan = restore.plan();

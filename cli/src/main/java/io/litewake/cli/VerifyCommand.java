@@ -47,6 +47,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--generation", paramLabel = "G", description = "Verify this generation instead of the latest.")
   String generation;
 
+  @Option(names = "--age-identity-file", paramLabel = "F",
+      description = "Decrypt an age-encrypted replica with the identities in this file (as age-keygen writes it;"
+          + " Litestream's age.identities).")
+  java.nio.file.Path ageIdentityFile;
+
   @Option(names = "--parallelism", paramLabel = "N", description = "Objects downloaded at once (default 16).")
   Integer parallelism;
 
@@ -75,6 +80,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (parallelism != null) {
       restore.parallelism(parallelism);
+    }
+    if (ageIdentityFile != null) {
+      restore.ageIdentityFile(ageIdentityFile);
     }
     Path dir = tmpdir == null ? Files.createTempDirectory("litewake-verify-")
         : Files.createTempDirectory(tmpdir, "litewake-verify-");

@@ -223,6 +223,35 @@ class CliJarIT {
   }
 
   @Test
+  void anEncryptedReplicaRestoresWithTheIdentityFileAndNotWithout() throws Exception {
+    Path dir = dir("age");
+    java.security.KeyPair kp = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair();
+    Path identity = Files.writeString(dir.resolve("key.txt"), "# test key\n" + kp.getPrivate() + "\n");
+    Path db = dir.resolve("secret.db");
+    java.net.URI store = Files.createDirectories(dir.resolve("store")).toUri();
+    java.util.List<String> source;
+    try (java.sql.Connection c = Dbs.create(db)) {
+      try (io.litewake.Replicator r = io.litewake.Replicator.of(db).to(store).ageRecipients(kp.getPublic().toString())
+          .start()) {
+        try (java.sql.Statement s = c.createStatement()) {
+          s.execute("CREATE TABLE notes (body TEXT)");
+          s.execute("INSERT INTO notes VALUES ('only with the key')");
+        }
+        r.sync();
+      }
+      source = Dbs.dump(db);
+    }
+    Jar.Run without = Jar.run(dir, "restore", "-o", "plain.db", store.toString());
+    assertThat(without.code()).as(without::toString).isEqualTo(1);
+    assertThat(Files.exists(dir.resolve("plain.db"))).isFalse();
+    Jar.Run with = Jar.run(dir, "restore", "--age-identity-file", identity.toString(), "-o", "decrypted.db",
+        store.toString());
+    assertThat(with.code()).as(with::toString).isZero();
+    assertThat(Dbs.dump(dir.resolve("decrypted.db"))).isEqualTo(source);
+    assertThat(with.out() + with.err()).doesNotContain(kp.getPrivate().toString());
+  }
+
+  @Test
   void policyRestoreOnlyGrantsReadsAndNoWrites() throws Exception {
     Jar.Run r = Jar.run(dir("policy"), "policy", "--restore-only", replica.toString());
     assertThat(r.code()).as(r::toString).isZero();
