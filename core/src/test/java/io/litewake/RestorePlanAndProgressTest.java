@@ -36,7 +36,7 @@ class RestorePlanAndProgressTest {
         Dbs.insert(c, 1, 20, 300);
         r.sync();
       }
-      Dbs.exec(c, "PRAGMA wal_checkpoint(TRUNCATE)");
+      Dbs.exec(c, "PRAGMA busy_timeout=100", "PRAGMA wal_checkpoint(TRUNCATE)"); // busy: the replicator holds the WAL
       Dbs.insert(c, 2, 20, 300);
       r.sync();
     }
