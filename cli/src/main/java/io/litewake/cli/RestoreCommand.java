@@ -56,13 +56,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--if-replica-exists", description = "Succeed without restoring when the replica is empty.")
   boolean ifReplicaExists;
 
-  @Option(names = "--age-identity-file", paramLabel = "F",
-      description = "Decrypt an age-encrypted replica with the identities in this file (as age-keygen writes it;"
-          + " Litestream's age.identities).")
-  java.nio.file.Path ageIdentityFile;
-
-  @Option(names = "--parallelism", paramLabel = "N", description = "Objects downloaded at once (default 16).")
-  Integer parallelism;
+  @picocli.CommandLine.Mixin ReadOptions read;
 
   @Option(names = "--dry-run", description = "Print what the restore would download and the point in time it reaches; download and write nothing.")
   boolean dryRun;
@@ -111,12 +105,7 @@ final class RestoreCommand implements Callable<Integer> {
     if (ifReplicaExists) {
       restore.ifReplicaExists();
     }
-    if (parallelism != null) {
-      restore.parallelism(parallelism);
-    }
-    if (ageIdentityFile != null) {
-      restore.ageIdentityFile(ageIdentityFile);
-    }
+    read.applyTo(restore);
     if (dryRun) {
       Optional<RestorePlan> plan = restore.plan();
       if (plan.isEmpty()) {

@@ -47,13 +47,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--generation", paramLabel = "G", description = "Verify this generation instead of the latest.")
   String generation;
 
-  @Option(names = "--age-identity-file", paramLabel = "F",
-      description = "Decrypt an age-encrypted replica with the identities in this file (as age-keygen writes it;"
-          + " Litestream's age.identities).")
-  java.nio.file.Path ageIdentityFile;
-
-  @Option(names = "--parallelism", paramLabel = "N", description = "Objects downloaded at once (default 16).")
-  Integer parallelism;
+  @picocli.CommandLine.Mixin ReadOptions read;
 
   @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
       description = "auto (a bar on a terminal, a line every 5 s otherwise), bar, lines or none.")
@@ -78,12 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (generation != null) {
       restore.generation(generation);
     }
-    if (parallelism != null) {
-      restore.parallelism(parallelism);
-    }
-    if (ageIdentityFile != null) {
-      restore.ageIdentityFile(ageIdentityFile);
-    }
+    read.applyTo(restore);
     Path dir = tmpdir == null ? Files.createTempDirectory("litewake-verify-")
         : Files.createTempDirectory(tmpdir, "litewake-verify-");
     long t0 = System.nanoTime();
