@@ -32,9 +32,10 @@ import java.util.concurrent.Semaphore;
  * #download}).
  *
  * <p>State: the window of downloads in flight and the position in the plan belong to the one
- * thread that restores (it calls every method; the class is not thread-safe). Download threads
- * share only the memory budget (a {@link Semaphore}) and fill the {@link Fetched} they return,
- * which the restoring thread reads after {@link Future#get()}.
+ * thread that reads the WAL segments ({@link #next()}; {@link WalMerger}'s); the snapshot thread
+ * calls only {@link #stream} and {@link #download}, which touch neither, and {@link #close()} runs
+ * once both are done. Download threads share only the memory budget (a {@link Semaphore}) and fill
+ * the {@link Fetched} they return, which the reading thread reads after {@link Future#get()}.
  */
 final class RestoreFetcher implements AutoCloseable {
   /**
@@ -133,9 +134,9 @@ final class RestoreFetcher implements AutoCloseable {
     return f;
   }
 
-  /** How many downloads in the window have finished (for logs). */
-  long finished() {
-    return window.stream().filter(Future::isDone).count();
+  /** The work directory beside the target (removed by {@link #close()}). */
+  Path workDir() {
+    return work;
   }
 
   /** Stops the downloads and deletes the work directory. */
@@ -251,6 +252,11 @@ final class RestoreFetcher implements AutoCloseable {
     private Fetched(Semaphore budget, Path file) {
       this.budget = budget;
       this.file = file;
+    }
+
+    /** The decompressed content, as the WAL applier reads it. */
+    WalApplier.Source source(Compression c) {
+      return () -> open(c);
     }
 
     /** The decompressed content. */

@@ -20,14 +20,16 @@ final class SnapshotApplier {
    *
    * @param location the replica, for messages
    * @param compressed the stored bytes; closed here
+   * @param pageSize told the page size as soon as the header is read
    * @return the database page size
    * @throws RestoreFetcher.SourceFailed if the download broke off (the content may be sound)
    * @throws RestoreOutput.WriteFailed if {@code db} cannot be written
    * @throws io.litewake.ReplicaDamagedException if the content is damaged
    */
-  static int apply(String location, Snapshot s, InputStream compressed, FileChannel db) throws IOException {
+  static int apply(String location, Snapshot s, InputStream compressed, FileChannel db,
+      java.util.function.IntConsumer pageSize) throws IOException {
     long written = 0;
-    int pageSize = 0;
+    int size = 0;
     try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(compressed, 1 << 16))) {
       byte[] buf = new byte[1 << 20];
       while (true) {
@@ -36,7 +38,8 @@ final class SnapshotApplier {
           if (n < 100 || !DbFiles.isSqliteHeader(buf)) {
             throw RestoreErrors.damaged(location, s.key(), "it does not hold a SQLite database (bad header)", null);
           }
-          pageSize = DbFiles.pageSize(buf);
+          size = DbFiles.pageSize(buf);
+          pageSize.accept(size);
         }
         if (n <= 0) {
           break;
@@ -59,10 +62,10 @@ final class SnapshotApplier {
     } finally {
       compressed.close();
     }
-    if (written % pageSize != 0) {
+    if (written % size != 0) {
       throw RestoreErrors.damaged(location, s.key(),
-          "its size " + written + " is not a multiple of the page size " + pageSize, null);
+          "its size " + written + " is not a multiple of the page size " + size, null);
     }
-    return pageSize;
+    return size;
   }
 }
