@@ -40,7 +40,7 @@ public final class Restore {
   private boolean ifReplicaExists;
   private boolean overwrite;
   private Integer parallelism;
-  private Boolean integrityCheck;
+  private IntegrityCheck integrityCheck;
 
   private Restore(URI uri, Replica replica) {
     this.uri = uri;
@@ -181,8 +181,20 @@ public final class Restore {
    * @return this
    */
   public Restore integrityCheck(boolean enabled) {
+    return integrityCheck(enabled ? IntegrityCheck.FULL : IntegrityCheck.NONE);
+  }
+
+  /**
+   * Which SQLite check runs on the result before it is moved into place (default {@link
+   * IntegrityCheck#FULL}). Every object is checked byte by byte either way.
+   *
+   * @param check the check
+   * @return this
+   */
+  public Restore integrityCheck(IntegrityCheck check) {
+    Checks.requireNonNull(check, "integrityCheck");
     Checks.requireUnset(integrityCheck, "integrityCheck");
-    integrityCheck = enabled;
+    integrityCheck = check;
     return this;
   }
 
@@ -224,7 +236,7 @@ public final class Restore {
     Replica r = open("cannot restore " + target + " from ");
     try {
       return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
-          overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, started)).run();
+          overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null ? IntegrityCheck.FULL : integrityCheck, started)).run();
     } catch (IOException e) {
       throw new LitewakeException("cannot restore " + target + " from " + r.location() + ": " + e.getMessage(), e);
     } finally {

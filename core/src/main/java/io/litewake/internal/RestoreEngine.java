@@ -38,7 +38,7 @@ public final class RestoreEngine {
    * @param ifReplicaExists skip when the replica holds no generation
    * @param overwrite replace an existing output
    * @param parallelism downloads at once
-   * @param integrityCheck run {@code PRAGMA integrity_check} before moving the output in place
+   * @param integrityCheck the SQLite check run before moving the output in place
    * @param startNanos {@link System#nanoTime()} when the caller started (for the elapsed time)
    */
   public record Request(
@@ -49,7 +49,7 @@ public final class RestoreEngine {
       boolean ifReplicaExists,
       boolean overwrite,
       int parallelism,
-      boolean integrityCheck,
+      io.litewake.IntegrityCheck integrityCheck,
       long startNanos) {}
 
   private final Request req;
@@ -120,9 +120,7 @@ public final class RestoreEngine {
     try (RestoreOutput out = RestoreOutput.create(target)) {
       long offset = assemble(plan, out.channel(), target);
       out.seal();
-      if (req.integrityCheck()) {
-        out.integrityCheck();
-      }
+      out.check(req.integrityCheck());
       long bytes = out.commit();
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       RestoreResult result = RestoreResult.restored(req.target(), plan.generation().id(), plan.snapshot().index(),
@@ -138,38 +136,38 @@ public final class RestoreEngine {
   }
 
   /**
-   * Writes the plan's snapshot and WAL segments into {@code db} while they download.
+   * Writes the plan's snapshot into {@code db} as it downloads while the WAL segments download and
+   * merge on another thread, then writes the last committed version of each page over it.
    *
    * @return the WAL offset where the last segment ended
    */
   private long assemble(RestorePlan plan, FileChannel db, Path target) throws IOException {
     String location = req.replica().location();
     Snapshot snap = plan.snapshot();
-    try (RestoreFetcher fetcher = new RestoreFetcher(req.replica(), target, plan.segments(), req.parallelism())) {
+    List<WalSegment> segments = plan.segments();
+    try (RestoreFetcher fetcher = new RestoreFetcher(req.replica(), target, segments, req.parallelism());
+        WalMerger wal = segments.isEmpty() ? null : new WalMerger(name, location, plan.generation().id(),
+            snap.index(), segments, fetcher, fetcher.workDir())) {
       long tSnap = System.nanoTime();
-      int pageSize;
+      java.util.function.IntConsumer pageSize = wal == null ? size -> { } : wal::pageSize;
       try {
-        // one pass, as it arrives: download, decompress, write (WAL segments download meanwhile)
-        pageSize = SnapshotApplier.apply(location, snap, fetcher.stream(snap), db);
+        // one pass, as it arrives: download, decompress, write (WAL segments download and merge meanwhile)
+        SnapshotApplier.apply(location, snap, fetcher.stream(snap), db, pageSize);
       } catch (RestoreFetcher.SourceFailed e) {
         LOG.debug("litewake [{}]: streaming {} failed ({}); downloading it to a file instead", name, snap.key(),
             e.getCause().toString());
         db.truncate(0);
-        pageSize = SnapshotApplier.apply(location, snap, fetcher.download(snap), db);
+        SnapshotApplier.apply(location, snap, fetcher.download(snap), db, pageSize);
       }
-      LOG.debug("litewake [{}]: snapshot {} applied in {} ms ({} of {} WAL objects downloaded meanwhile)", name,
-          snap.key(), (System.nanoTime() - tSnap) / 1_000_000, fetcher.finished(), plan.segments().size());
+      LOG.debug("litewake [{}]: snapshot {} applied in {} ms", name, snap.key(), (System.nanoTime() - tSnap) / 1_000_000);
+      if (wal == null) {
+        return 0;
+      }
       long tWal = System.nanoTime();
-      WalApplier wal = new WalApplier(location, plan.generation().id(), snap.index(), pageSize, db);
-      for (WalSegment w : plan.segments()) {
-        try (RestoreFetcher.Fetched f = fetcher.next()) {
-          wal.apply(w, () -> f.open(w.compression()));
-        }
-      }
-      wal.finish();
-      LOG.debug("litewake [{}]: {} WAL objects applied in {} ms", name, plan.segments().size(),
+      long offset = wal.writeTo(db);
+      LOG.debug("litewake [{}]: {} WAL objects merged and written {} ms after the snapshot", name, segments.size(),
           (System.nanoTime() - tWal) / 1_000_000);
-      return wal.offset();
+      return offset;
     }
   }
 }

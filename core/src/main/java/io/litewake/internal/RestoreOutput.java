@@ -1,5 +1,6 @@
 package io.litewake.internal;
 
+import io.litewake.IntegrityCheck;
 import io.litewake.LitewakeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import java.sql.Statement;
 /**
  * The atomic output of a restore. The database is assembled in a temporary file beside the
  * target ({@code .<name>.litewake-restore-<hex>}); {@link #seal()} fsyncs and closes it, {@link
- * #integrityCheck()} may run {@code PRAGMA integrity_check} on it, and {@link #commit()} removes
+ * #check} may run {@code PRAGMA integrity_check} or {@code quick_check} on it, and {@link #commit()} removes
  * stale {@code -wal} and {@code -shm} files beside the target, renames the temporary file over
  * the target and fsyncs the directory. {@link #close()} removes the temporary file and any
  * {@code -wal}, {@code -shm} or {@code -journal} SQLite left beside it, so a restore that fails
@@ -95,14 +96,18 @@ final class RestoreOutput implements AutoCloseable {
   }
 
   /**
-   * Runs {@code PRAGMA integrity_check} on the sealed temporary file.
+   * Runs {@code PRAGMA integrity_check} or {@code quick_check} on the sealed temporary file.
    *
    * @throws LitewakeException if SQLite finds a problem or cannot open the file
    */
-  void integrityCheck() {
+  void check(IntegrityCheck check) {
+    if (check == IntegrityCheck.NONE) {
+      return;
+    }
+    String pragma = check == IntegrityCheck.QUICK ? "quick_check" : "integrity_check";
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp); Statement s = c.createStatement()) {
       StringBuilder problems = new StringBuilder();
-      try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+      try (ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
         while (rs.next()) {
           String line = rs.getString(1);
           if (!"ok".equals(line)) {
@@ -111,11 +116,11 @@ final class RestoreOutput implements AutoCloseable {
         }
       }
       if (problems.length() > 0) {
-        throw new LitewakeException("restored database failed PRAGMA integrity_check: " + problems
+        throw new LitewakeException("restored database failed PRAGMA " + pragma + ": " + problems
             + "nothing was written to " + target + "; restore an earlier point in time or generation");
       }
     } catch (SQLException e) {
-      throw new LitewakeException("restored database cannot be opened for PRAGMA integrity_check: " + e.getMessage()
+      throw new LitewakeException("restored database cannot be opened for PRAGMA " + pragma + ": " + e.getMessage()
           + "; nothing was written to " + target, e);
     }
   }

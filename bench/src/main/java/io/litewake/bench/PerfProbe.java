@@ -1,0 +1,354 @@
+package io.litewake.bench;
+
+import io.litewake.Replicator;
+import io.litewake.testsupport.Litestream;
+import io.litewake.testsupport.S3ProxyServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The restore and boot figures of the performance issue, Litewake against Litestream v0.3.13 back
+ * to back, each Litewake measure in a fresh {@code -Xmx128m} JVM ({@link PerfChild}). Replicas are
+ * built once into a kept work directory ({@code -Dperf.work}, default {@code bench/target/perf})
+ * on S3Proxy's file system, then measured as often as asked:
+ *
+ * <pre>
+ * ... exec:java -Dbench.main=io.litewake.bench.PerfProbe -Dexec.args="prepare-hot 176 9"  # replicas of a hot-page writer
+ * ... -Dexec.args="prepare-big 1024"     # a 952 MiB snapshot, written by Litestream
+ * ... -Dexec.args="restore hot 5"        # restore times, median of 5 (also: big)
+ * ... -Dexec.args="boot 5"               # restore-on-boot with the database present, then start()
+ * ... -Dexec.args="burst 25000 1000 3"   # first commits after start() against none
+ * </pre>
+ *
+ * Every line it prints starts with the load average at that moment.
+ */
+public final class PerfProbe {
+  static final String BUCKET = "perf";
+  private final Path work;
+  private final S3ProxyServer s3;
+  private final Litestream ls;
+
+  private PerfProbe(Path work) throws Exception {
+    this.work = work;
+    Files.createDirectories(work);
+    s3 = S3ProxyServer.builder().directory(work.resolve("s3proxy")).start();
+    s3.createBucket(BUCKET);
+    ls = new Litestream(Litestream.binary(), Files.createDirectories(work.resolve("ls")));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path work = Path.of(System.getProperty("perf.work", "target/perf")).toAbsolutePath();
+    PerfProbe p = new PerfProbe(work);
+    try {
+      switch (args[0]) {
+        case "prepare-hot" -> p.prepareHot(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        case "prepare-big" -> p.prepareBig(Integer.parseInt(args[1]));
+        case "restore" -> p.restore(args[1], Integer.parseInt(args[2]), args.length > 3 ? args[3] : "full");
+        case "boot" -> p.boot(Integer.parseInt(args[1]));
+        case "burst" -> p.burst(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        default -> throw new IllegalArgumentException(args[0]);
+      }
+    } finally {
+      p.s3.close();
+    }
+    System.exit(0);
+  }
+
+  // ------------------------------------------------------------------ replicas
+
+  /**
+   * A database of {@code mb} MB, replicated by Litestream (LZ4, default one-second sync: one WAL
+   * segment a second) while a writer rewrites a hot set of rows for {@code seconds}; then the same
+   * writes replicated by Litewake (zstd, default settings) from a copy of the same base.
+   */
+  private void prepareHot(int mb, int seconds) throws Exception {
+    Path base = bigDb("hot-base", mb);
+    Path lsDb = copy(base, "hot-ls");
+    Path cfg = lsConfig(lsDb, "hot-ls");
+    Litestream.Replicating side = ls.replicate(cfg);
+    try {
+      awaitObjects("hot-ls", "/snapshots/", 1);
+      hotWrites(lsDb, seconds);
+      Thread.sleep(3000);
+    } finally {
+      side.stop();
+    }
+    Path lwDb = copy(base, "hot-lw");
+    try (Replicator r = Replicator.of(lwDb).to(s3.replicaUri(BUCKET, "hot-lw")).start()) {
+      r.sync();
+      hotWrites(lwDb, seconds);
+      r.sync();
+    }
+    log("hot: Litestream " + shape("hot-ls") + "; Litewake " + shape("hot-lw"));
+    Files.writeString(work.resolve("hot.count"), Long.toString(PerfDb.count(lsDb)));
+  }
+
+  /** A database of {@code mb} MB replicated by Litestream (LZ4) and Litewake: snapshots only. */
+  private void prepareBig(int mb) throws Exception {
+    Path base = bigDb("big-base", mb);
+    Path lsDb = copy(base, "big-ls");
+    Path cfg = lsConfig(lsDb, "big-ls");
+    Litestream.Replicating side = ls.replicate(cfg);
+    try {
+      awaitObjects("big-ls", "/snapshots/", 1);
+      Thread.sleep(3000);
+    } finally {
+      side.stop();
+    }
+    log("big: Litestream " + shape("big-ls"));
+    Files.writeString(work.resolve("big.count"), Long.toString(PerfDb.count(lsDb)));
+  }
+
+  /** Rewrites a hot set: every 12 ms, a transaction updating 12 of the first 3,000 rows, and one insert. */
+  static void hotWrites(Path db, int seconds) throws Exception {
+    try (Connection c = PerfDb.open(db);
+        PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?");
+        PreparedStatement ins = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
+      Random rnd = new Random(42);
+      int n = seconds * 1000 / 12;
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        long wait = start + i * 12_000_000L - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        c.setAutoCommit(false);
+        for (int j = 0; j < 12; j++) {
+          upd.setBytes(1, Payload.text(rnd, 1000));
+          upd.setLong(2, 1 + rnd.nextInt(3000));
+          upd.executeUpdate();
+        }
+        ins.setString(1, "hot-" + i);
+        ins.setBytes(2, Payload.text(rnd, 1000));
+        ins.executeUpdate();
+        c.commit();
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ measures
+
+  /** Litestream and Litewake restoring the replicas of {@code what} (hot, big), alternating. */
+  private void restore(String what, int runs, String check) throws Exception {
+    long expect = Long.parseLong(Files.readString(work.resolve(what + ".count")).trim());
+    Path lsDb = work.resolve(what + "-ls").resolve("app.db");
+    Path cfg = lsConfig(lsDb, what + "-ls");
+    List<String> prefixes = new ArrayList<>(List.of(what + "-ls"));
+    if (s3.objects(BUCKET, what + "-lw") != null && Files.isDirectory(s3.objects(BUCKET, what + "-lw"))) {
+      prefixes.add(what + "-lw");
+    }
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    for (int i = 0; i < runs; i++) {
+      Path out = work.resolve("out-ls.db");
+      Files.deleteIfExists(out);
+      long t0 = System.nanoTime();
+      ls.restore(cfg, lsDb, out);
+      double lsMs = (System.nanoTime() - t0) / 1e6;
+      PerfDb.check(out, expect);
+      times.computeIfAbsent("litestream restore " + what + "-ls", k -> new ArrayList<>()).add(lsMs);
+      log(String.format(Locale.ROOT, "run %d: litestream %s-ls %.0f ms", i + 1, what, lsMs));
+      for (String prefix : prefixes) {
+        Path o = work.resolve("out-lw.db");
+        Files.deleteIfExists(o);
+        Map<String, String> r = child("restore", s3.replicaUri(BUCKET, prefix).toString(), o.toString(), check);
+        PerfDb.check(o, expect);
+        double ms = Double.parseDouble(r.get("ms"));
+        times.computeIfAbsent("Litewake " + prefix + " (" + check + ")", k -> new ArrayList<>()).add(ms);
+        log(String.format(Locale.ROOT, "run %d: Litewake %s %.0f ms, %s objects, %s bytes, heap %d MiB", i + 1, prefix,
+            ms, r.get("objects"), r.get("bytes"), Long.parseLong(r.get("heap")) >> 20));
+      }
+    }
+    summary(times);
+  }
+
+  /** Boot with the database present: the restore call and start(), in fresh JVMs. */
+  private void boot(int runs) throws Exception {
+    Path db = PerfDb.createDb(Files.createDirectories(work.resolve("boot")));
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    for (int i = 0; i < runs; i++) {
+      // a new generation at every start (no saved state): one claim PUT, one snapshot
+      PerfDb.deleteTree(db.resolveSibling("." + db.getFileName() + "-litewake"));
+      Map<String, String> r = child("boot", s3.replicaUri(BUCKET, "boot").toString(), db.toString());
+      for (String k : List.of("restoreMs", "startMs", "firstSyncMs")) {
+        times.computeIfAbsent(k, x -> new ArrayList<>()).add(Double.parseDouble(r.get(k)));
+      }
+      log("boot run " + (i + 1) + ": " + r);
+    }
+    summary(times);
+  }
+
+  /** The first {@code rows} commits of {@code bytes} each after start(), against no replication. */
+  private void burst(int rows, int bytes, int runs) throws Exception {
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    for (int i = 0; i < runs; i++) {
+      for (String mode : List.of("none", "litewake")) {
+        Path dir = work.resolve("burst-" + mode);
+        PerfDb.deleteTree(dir);
+        Path db = PerfDb.createDb(Files.createDirectories(dir));
+        String uri = mode.equals("none") ? "none" : s3.replicaUri(BUCKET, "burst-" + i).toString();
+        Map<String, String> r = child("burst", uri, db.toString(), Integer.toString(rows), Integer.toString(bytes));
+        times.computeIfAbsent(mode, x -> new ArrayList<>()).add(Double.parseDouble(r.get("txnPerS")));
+        log("burst run " + (i + 1) + " " + mode + ": " + r);
+      }
+    }
+    summary(times);
+    log(String.format(Locale.ROOT, "ratio litewake/none (medians): %.2f",
+        median(times.get("litewake")) / median(times.get("none"))));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Map<String, String> child(String... args) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path")));
+    String extra = System.getenv("PERF_CHILD_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.add(PerfChild.class.getName());
+    cmd.addAll(List.of(args));
+    Path log = work.resolve("child-" + args[0] + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(15, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0 || !out.contains("RESULT ")) {
+      throw new IllegalStateException("child " + Arrays.toString(args) + " failed (" + p.exitValue() + "):\n" + out);
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String kv : out.substring(out.lastIndexOf("RESULT ") + 7).trim().split("\\s+")) {
+      int eq = kv.indexOf('=');
+      m.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    return m;
+  }
+
+  private Path lsConfig(Path db, String prefix, String... dbOptions) throws IOException {
+    return ls.config(db, Litestream.s3Replica(s3.endpoint(), s3.region(), BUCKET, prefix, s3.accessKey(),
+        s3.secretKey()), dbOptions);
+  }
+
+  private Path bigDb(String what, int mb) throws Exception {
+    Path dir = work.resolve(what);
+    PerfDb.deleteTree(dir);
+    Path db = PerfDb.createDb(Files.createDirectories(dir));
+    try (Connection c = PerfDb.open(db)) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
+        Random rnd = new Random(1);
+        byte[][] payloads = new byte[4096][];
+        for (int i = 0; i < payloads.length; i++) {
+          payloads[i] = Payload.text(rnd, 1000);
+        }
+        for (int i = 0; i < mb * 950; i++) {
+          ps.setString(1, "key-" + i);
+          ps.setBytes(2, payloads[rnd.nextInt(payloads.length)]);
+          ps.executeUpdate();
+          if (i % 20_000 == 0) {
+            c.commit();
+          }
+        }
+      }
+      c.commit();
+      c.setAutoCommit(true);
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+    }
+    log("built " + db + ": " + Files.size(db) / 1_000_000 + " MB");
+    return db;
+  }
+
+  private Path copy(Path src, String what) throws IOException {
+    Path dir = work.resolve(what);
+    PerfDb.deleteTree(dir);
+    Files.createDirectories(dir);
+    Path db = dir.resolve("app.db");
+    Files.copy(src, db, StandardCopyOption.REPLACE_EXISTING);
+    return db;
+  }
+
+  private void awaitObjects(String prefix, String dir, int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (count(prefix, dir) >= n) {
+        Thread.sleep(1000);
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no " + dir + " under " + prefix);
+  }
+
+  private long count(String prefix, String dir) throws IOException {
+    Path root = s3.objects(BUCKET, prefix);
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(p -> p.toString().contains(dir) && Files.isRegularFile(p)).count();
+    } catch (java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  private String shape(String prefix) throws IOException {
+    long snaps = 0;
+    long snapBytes = 0;
+    long wal = 0;
+    long walBytes = 0;
+    try (Stream<Path> s = Files.walk(s3.objects(BUCKET, prefix))) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        if (p.toString().contains("/snapshots/")) {
+          snaps++;
+          snapBytes += Files.size(p);
+        } else if (p.toString().contains("/wal/")) {
+          wal++;
+          walBytes += Files.size(p);
+        }
+      }
+    }
+    return String.format(Locale.ROOT, "%d snapshot %.1f MB + %d WAL objects %.1f MB", snaps, snapBytes / 1e6, wal,
+        walBytes / 1e6);
+  }
+
+  private static void summary(Map<String, List<Double>> times) {
+    for (Map.Entry<String, List<Double>> e : times.entrySet()) {
+      log(String.format(Locale.ROOT, "%s: median %.1f of %s", e.getKey(), median(e.getValue()), e.getValue()));
+    }
+  }
+
+  static double median(List<Double> v) {
+    double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  static String load() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim().split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  static void log(String s) {
+    System.out.printf(Locale.ROOT, "[perf %tT load %s] %s%n", System.currentTimeMillis(), load(), s);
+  }
+}
