@@ -9,6 +9,7 @@ import io.litewake.internal.RestorePoint;
 import io.litewake.spi.Replica;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -127,7 +128,8 @@ public final class Restore {
   }
 
   /**
-   * Does nothing (successfully) when the output file already exists.
+   * Does nothing (successfully) when the output file already exists: {@link #run()} then returns
+   * at once, without opening the replica (no store client is built, no request is sent).
    *
    * @return this
    */
@@ -233,6 +235,10 @@ public final class Restore {
     Checks.requireState(index == null || generation != null, "index(" + index + ") needs generation(id): WAL indexes are per generation");
     Checks.requireState(at == null || index == null, "at(" + at + ") and index(" + index + ") both pick the end point; choose one");
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
+    if (ifDatabaseMissing && Files.exists(target)) {
+      // the common boot: nothing to do, so nothing is built (no store client) and nothing is read
+      return RestoreEngine.skippedExisting(target, started);
+    }
     Replica r = open("cannot restore " + target + " from ");
     try {
       return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,

@@ -99,8 +99,7 @@ public final class RestoreEngine {
     long t0 = req.startNanos();
     Path target = req.target().toAbsolutePath();
     if (req.ifDatabaseMissing() && Files.exists(target)) {
-      LOG.info("litewake [{}]: {} exists, restore skipped", name, target);
-      return skipped(RestoreResult.SkipReason.DATABASE_EXISTS, t0);
+      return skippedExisting(req.target(), t0);
     }
     RestoreOutput.checkTarget(target, req.overwrite());
     ReplicaContents contents = list(req.replica());
@@ -129,6 +128,20 @@ public final class RestoreEngine {
           name, location, plan.generation().id(), plan.endIndex(), offset, bytes, plan.objects(), took.toMillis());
       return result;
     }
+  }
+
+  /**
+   * The result of a restore skipped because the database exists ({@code ifDatabaseMissing()}),
+   * logged.
+   *
+   * @param target the output path as the caller gave it
+   * @param t0 {@link System#nanoTime()} when the call began
+   * @return the skipped result
+   */
+  public static RestoreResult skippedExisting(Path target, long t0) {
+    LOG.info("litewake [{}]: {} exists, restore skipped", target.getFileName(), target.toAbsolutePath());
+    return RestoreResult.skipped(target, RestoreResult.SkipReason.DATABASE_EXISTS,
+        Duration.ofNanos(System.nanoTime() - t0));
   }
 
   private RestoreResult skipped(RestoreResult.SkipReason why, long t0) {

@@ -74,7 +74,7 @@ public final class S3Replica implements Replica {
   private final BatchDelete batchDelete;
 
   private S3Replica(S3Config config) {
-    this(config, S3Clients.create(config), true);
+    this(config, S3Clients.acquire(config), true);
     LOG.info("{}: S3 replica opened ({}, part size {} MiB, upload concurrency {})", location,
         clients.context().endpointDescription(), config.partSize() >> 20, config.uploadConcurrency());
   }

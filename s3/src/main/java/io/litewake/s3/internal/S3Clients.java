@@ -2,11 +2,20 @@ package io.litewake.s3.internal;
 
 import io.litewake.internal.Redact;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -26,12 +35,24 @@ import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
  * upload ({@link IntegrityInterceptor}), and runs on event loops of its own that {@link #close()}
  * shuts down without waiting for Netty's quiet period (a restore on boot would otherwise wait two
  * seconds in close). Custom endpoints get the compatible wire format: checksums only {@code
- * WHEN_REQUIRED} and no aws-chunked encoding. Immutable once built; the SDK clients are
+ * WHEN_REQUIRED} and no aws-chunked encoding.
+ *
+ * <p>Built clients are shared: {@link #acquire} hands every replica of one process with the same
+ * store, location and credentials the same instance (a restore on boot and the replicator that
+ * starts next, say), counting its users; the last {@link #close()} keeps it {@link #LINGER} longer
+ * in case another user comes, then shuts it down. Immutable once built apart from that count and
+ * the transfer manager (both guarded: {@code SHARED} and {@code this}); the SDK clients are
  * thread-safe.
  */
 public final class S3Clients implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(S3Clients.class);
+  /** How long a built client stays open after its last user closed it, for the next one. */
+  static final Duration LINGER = Duration.ofSeconds(30);
+  /** Built clients by what they were built from; guards every instance's {@link #users}. */
+  private static final Map<List<Object>, S3Clients> SHARED = new HashMap<>();
+  private static final AtomicInteger BUILT = new AtomicInteger();
+  private static ScheduledExecutorService closer;
 
   private final S3AsyncClient client;
   private final S3AsyncClient plain;
@@ -43,6 +64,11 @@ public final class S3Clients implements AutoCloseable {
   private final String location;
 
   private software.amazon.awssdk.transfer.s3.S3TransferManager transferManager;
+  /** The key in {@link #SHARED}, or null for a client that is not shared. */
+  private List<Object> sharedAs;
+  /** Replicas using this client (guarded by {@link #SHARED}). */
+  private int users;
+  private ScheduledFuture<?> shutdown;
 
   private S3Clients(S3AsyncClient client, boolean ownsClient, SdkEventLoopGroup eventLoops,
       IntegrityInterceptor integrity, S3Errors.Context context, String location) {
@@ -56,12 +82,72 @@ public final class S3Clients implements AutoCloseable {
   }
 
   /**
-   * Takes the caller's client, or builds one.
+   * Takes the caller's client, or the client built for the same store, location and credentials
+   * in this process, or builds one.
    *
    * @param c the replica's configuration
-   * @return the clients, closed by the replica
+   * @return the clients, closed by the replica (once)
    */
-  public static S3Clients create(S3Config c) {
+  public static S3Clients acquire(S3Config c) {
+    List<Object> key = key(c);
+    if (key == null) {
+      return create(c);
+    }
+    synchronized (SHARED) {
+      S3Clients s = SHARED.get(key);
+      if (s != null) {
+        s.take();
+        return s;
+      }
+    }
+    S3Clients built = create(c);
+    S3Clients winner;
+    synchronized (SHARED) {
+      winner = SHARED.get(key);
+      if (winner == null) {
+        built.sharedAs = key;
+        built.users = 1;
+        SHARED.put(key, built);
+        return built;
+      }
+      winner.take(); // another thread built the same meanwhile
+    }
+    built.shutdown();
+    return winner;
+  }
+
+  /** How many clients this process built (for tests). */
+  public static int built() {
+    return BUILT.get();
+  }
+
+  /** What a shared client is built from, or null when it is not shared (the caller's client, test interceptors). */
+  private static List<Object> key(S3Config c) {
+    if (c.client() != null || !c.interceptors().isEmpty()) {
+      return null;
+    }
+    Object credentials = c.credentials() == null ? "default chain"
+        : c.credentials() instanceof StaticCredentialsProvider st ? st.resolveCredentials() : c.credentials();
+    return Arrays.asList(c.location(), c.bucket(), c.arn() == null ? null : c.arn().toString(), c.region(),
+        c.endpoint(), c.forcePathStyle(), credentials, c.accessKeyDescription(), c.partSize(), c.uploadConcurrency(),
+        c.downloadConcurrency(), c.maxAttempts());
+  }
+
+  private void take() {
+    users++;
+    if (shutdown != null) {
+      shutdown.cancel(false);
+      shutdown = null;
+    }
+  }
+
+  /**
+   * Builds the clients of one replica (or wraps the caller's).
+   *
+   * @param c the replica's configuration
+   * @return the clients
+   */
+  static S3Clients create(S3Config c) {
     if (c.client() != null) {
       return new S3Clients(c.client(), false, null, null, new ErrorContext(c.bucket(), c.location(),
           "the S3 client given to the builder", "the region of the S3 client given to the builder",
@@ -123,6 +209,7 @@ public final class S3Clients implements AutoCloseable {
     }
     cb.serviceConfiguration(s3conf.build());
     S3AsyncClient client;
+    BUILT.incrementAndGet();
     try {
       client = cb.build();
     } catch (RuntimeException | Error e) {
@@ -184,9 +271,44 @@ public final class S3Clients implements AutoCloseable {
     return context;
   }
 
-  /** Closes a client built here and shuts its event loops down; leaves the caller's client open. */
+  /**
+   * Releases this user's hold: a client that is not shared (or whose last user this was, after
+   * {@link #LINGER}) is closed and its event loops shut down; the caller's client stays open.
+   */
   @Override
   public void close() {
+    if (sharedAs == null) {
+      shutdown();
+      return;
+    }
+    synchronized (SHARED) {
+      if (--users > 0 || shutdown != null) {
+        return;
+      }
+      if (closer == null) {
+        closer = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "litewake-s3-linger");
+          t.setDaemon(true);
+          return t;
+        });
+      }
+      shutdown = closer.schedule(this::lingered, LINGER.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void lingered() {
+    synchronized (SHARED) {
+      if (users > 0 || SHARED.get(sharedAs) != this) {
+        return;
+      }
+      SHARED.remove(sharedAs);
+      shutdown = null;
+    }
+    shutdown();
+  }
+
+  /** Closes a client built here and shuts its event loops down; leaves the caller's client open. */
+  private void shutdown() {
     synchronized (this) {
       if (transferManager != null) {
         transferManager.close();
