@@ -44,6 +44,8 @@ public final class ReplicationEngine implements AutoCloseable {
       boolean ownsReplicas,
       Duration syncInterval,
       Duration snapshotInterval,
+      double snapshotWalRatio,
+      int snapshotWalObjects,
       Duration retention,
       Compression compression,
       Path spoolDir,

@@ -63,7 +63,7 @@ final class Shipping {
     this.shipper = new WalShipper(cfg.db(), name, log, spool, continuity.location(), state, hold,
         cfg.compression(), cfg.clock(), generations, spooled, spoolLimit);
     this.snapshotter = new Snapshotter(cfg.db(), name, log, spool, state, cfg.compression(), cfg.snapshotInterval(),
-        cfg.clock(), listener);
+        cfg.snapshotWalRatio(), cfg.snapshotWalObjects(), cfg.clock(), listener);
     this.checkpointer = new Checkpointer(cfg.db(), name, log, state, hold, shipper, cfg.minCheckpointPages(),
         cfg.maxCheckpointPages(), cfg.syncInterval(), cfg.clock(), workers.scheduler());
   }

@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 
 /**
  * Writes snapshots of the whole database file into the spool: the one a new generation starts
- * with, and a new one every snapshot interval when the database changed. The file is read through
+ * with, a new one every snapshot interval when the database changed, and one as soon as the WAL
+ * shipped since the last snapshot passes a multiple of the database's size or a count of segments
+ * (so that a restore never reads much more than the database). The file is read through
  * the never-closed channel of {@link DbFiles}, under the {@link ReadHold} of the pass that calls
  * it. Used by the pass strand only ({@link Shipping}).
  */
@@ -26,11 +28,15 @@ final class Snapshotter {
   private final HistoryState state;
   private final Compression compression;
   private final Duration interval;
+  private final double walRatio;
+  private final int walObjects;
+  /** The WAL index at which the WAL since the last snapshot passed a bound, or -1. */
+  private long boundIndex = -1;
   private final Clock clock;
   private final ReplicationListener listener;
 
   Snapshotter(Path db, String name, Logger log, Spool spool, HistoryState state, Compression compression,
-      Duration interval, Clock clock, ReplicationListener listener) {
+      Duration interval, double walRatio, int walObjects, Clock clock, ReplicationListener listener) {
     this.db = db;
     this.name = name;
     this.log = log;
@@ -38,16 +44,39 @@ final class Snapshotter {
     this.state = state;
     this.compression = compression;
     this.interval = interval;
+    this.walRatio = walRatio;
+    this.walObjects = walObjects;
     this.clock = clock;
     this.listener = listener;
   }
 
-  /** True when the snapshot interval passed and something was written since the last snapshot. */
-  boolean due() {
-    if (clock.instant().isBefore(state.lastSnapshotAt.plus(interval))) {
+  /**
+   * True when something was written since the last snapshot and either the snapshot interval
+   * passed, or the WAL shipped since then passed the size or count bound. A restore reads the
+   * snapshot's whole WAL index from its start, so a snapshot for the bound waits for the WAL index
+   * that passed it to end (the next begins at the next checkpoint and restart, within
+   * {@code maxCheckpointPages}), unless the WAL grew past one and a half times the bound meanwhile.
+   */
+  boolean due() throws IOException {
+    if (state.snapIndex == state.index && state.snapOffset == state.offset) {
       return false;
     }
-    return state.snapIndex != state.index || state.snapOffset != state.offset;
+    if (!clock.instant().isBefore(state.lastSnapshotAt.plus(interval))) {
+      return true;
+    }
+    double bytesBound = walRatio * DbFiles.reader(db).size();
+    boolean over = state.walObjectsSinceSnapshot >= walObjects || state.walBytesSinceSnapshot > bytesBound;
+    if (!over) {
+      return false;
+    }
+    if (boundIndex < 0) {
+      boundIndex = state.index;
+      log.debug("litewake [{}]: {} WAL segments, {} bytes since the last snapshot (bounds {}, {}): a snapshot is due"
+          + " once WAL index {} ends", name, state.walObjectsSinceSnapshot, state.walBytesSinceSnapshot, walObjects,
+          (long) bytesBound, boundIndex);
+    }
+    return state.index > boundIndex || state.walObjectsSinceSnapshot >= walObjects + walObjects / 2
+        || state.walBytesSinceSnapshot > 1.5 * bytesBound;
   }
 
   /** Spools a snapshot of the database as it is under the current hold, at the current index. */
@@ -79,6 +108,8 @@ final class Snapshotter {
     String key = Layout.snapshotKey(state.generation, state.index, compression);
     Spool.Entry e = spool.add(key, tmp, true, Instant.now(), null, true);
     state.walBytesSinceSnapshot = 0;
+    state.walObjectsSinceSnapshot = 0;
+    boundIndex = -1;
     state.lastSnapshotAt = clock.instant();
     state.snapIndex = state.index;
     state.snapOffset = state.offset;
