@@ -56,10 +56,13 @@ public final class PerfProbe {
     PerfProbe p = new PerfProbe(work);
     try {
       switch (args[0]) {
-        case "prepare-hot" -> p.prepareHot(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        case "prepare-hot" -> p.prepareHot(Integer.parseInt(args[1]), Integer.parseInt(args[2]), true);
+        case "prepare-hot-lw" -> p.prepareHot(Integer.parseInt(args[1]), Integer.parseInt(args[2]), false);
         case "prepare-big" -> p.prepareBig(Integer.parseInt(args[1]));
         case "restore" -> p.restore(args[1], Integer.parseInt(args[2]), args.length > 3 ? args[3] : "full");
         case "boot" -> p.boot(Integer.parseInt(args[1]));
+        case "clients" -> p.clients(args[1], Integer.parseInt(args[2]));
+        case "bounded" -> p.bounded(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         case "burst" -> p.burst(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
         default -> throw new IllegalArgumentException(args[0]);
       }
@@ -76,18 +79,21 @@ public final class PerfProbe {
    * segment a second) while a writer rewrites a hot set of rows for {@code seconds}; then the same
    * writes replicated by Litewake (zstd, default settings) from a copy of the same base.
    */
-  private void prepareHot(int mb, int seconds) throws Exception {
-    Path base = bigDb("hot-base", mb);
-    Path lsDb = copy(base, "hot-ls");
-    Path cfg = lsConfig(lsDb, "hot-ls");
-    Litestream.Replicating side = ls.replicate(cfg);
-    try {
-      awaitObjects("hot-ls", "/snapshots/", 1);
-      hotWrites(lsDb, seconds);
-      Thread.sleep(3000);
-    } finally {
-      side.stop();
+  private void prepareHot(int mb, int seconds, boolean litestream) throws Exception {
+    Path base = litestream ? bigDb("hot-base", mb) : work.resolve("hot-base").resolve("app.db");
+    if (litestream) {
+      Path lsDb = copy(base, "hot-ls");
+      Path cfg = lsConfig(lsDb, "hot-ls");
+      Litestream.Replicating side = ls.replicate(cfg);
+      try {
+        awaitObjects("hot-ls", "/snapshots/", 1);
+        hotWrites(lsDb, seconds);
+        Thread.sleep(3000);
+      } finally {
+        side.stop();
+      }
     }
+    Files.writeString(work.resolve("hot.count"), Long.toString(PerfDb.count(work.resolve("hot-ls").resolve("app.db"))));
     Path lwDb = copy(base, "hot-lw");
     try (Replicator r = Replicator.of(lwDb).to(s3.replicaUri(BUCKET, "hot-lw")).start()) {
       r.sync();
@@ -95,7 +101,9 @@ public final class PerfProbe {
       r.sync();
     }
     log("hot: Litestream " + shape("hot-ls") + "; Litewake " + shape("hot-lw"));
-    Files.writeString(work.resolve("hot.count"), Long.toString(PerfDb.count(lsDb)));
+    if (PerfDb.count(lwDb) != Long.parseLong(Files.readString(work.resolve("hot.count")).trim())) {
+      throw new IllegalStateException("the Litewake and Litestream databases differ");
+    }
   }
 
   /** A database of {@code mb} MB replicated by Litestream (LZ4) and Litewake: snapshots only. */
@@ -177,6 +185,80 @@ public final class PerfProbe {
     summary(times);
   }
 
+  /**
+   * Bytes a restore of the latest state fetches after {@code seconds} of hard rewrites of a
+   * {@code mb} MB database, Litewake (default options) and Litestream (defaults) side by side.
+   */
+  private void bounded(int mb, int seconds) throws Exception {
+    Path base = bigDb("bounded-base", mb);
+    long size = Files.size(base);
+    // Litestream
+    Path lsDb = copy(base, "bounded-ls");
+    Path cfg = lsConfig(lsDb, "bounded-ls");
+    Litestream.Replicating side = ls.replicate(cfg);
+    try {
+      awaitObjects("bounded-ls", "/snapshots/", 1);
+      hardWrites(lsDb, seconds, mb);
+      Thread.sleep(3000);
+    } finally {
+      side.stop();
+    }
+    Path out = work.resolve("out-bounded.db");
+    Files.deleteIfExists(out);
+    ls.restore(cfg, lsDb, out);
+    String lsShape = shape("bounded-ls");
+    // Litewake
+    Path lwDb = copy(base, "bounded-lw");
+    try (Replicator r = Replicator.of(lwDb).to(s3.replicaUri(BUCKET, "bounded-lw")).start()) {
+      r.sync();
+      hardWrites(lwDb, seconds, mb);
+      r.sync();
+    }
+    Files.deleteIfExists(out);
+    Map<String, String> res = child("restore", s3.replicaUri(BUCKET, "bounded-lw").toString(), out.toString(), "none");
+    PerfDb.check(out, PerfDb.count(lwDb));
+    log(String.format(Locale.ROOT, "bounded: database %d bytes; Litewake restore of latest fetched %s bytes in %s"
+        + " objects (%.2fx the database); Litestream replica: %s (its restore reads the latest generation)", size,
+        res.get("bytes"), res.get("objects"), Long.parseLong(res.get("bytes")) / (double) size, lsShape));
+    log("Litewake replica: " + shape("bounded-lw"));
+  }
+
+  /** Rewrites random rows of the whole database as fast as one connection can, in 20-row transactions. */
+  static void hardWrites(Path db, int seconds, int mb) throws Exception {
+    try (Connection c = PerfDb.open(db); PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?")) {
+      Random rnd = new Random(9);
+      int rows = mb * 950;
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      while (System.nanoTime() < end) {
+        c.setAutoCommit(false);
+        for (int j = 0; j < 20; j++) {
+          upd.setBytes(1, Payload.text(rnd, 1000));
+          upd.setLong(2, 1 + rnd.nextInt(rows));
+          upd.executeUpdate();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+        Thread.sleep(2); // hard, but leaves the replicators a share of the two cores
+      }
+    }
+  }
+
+  /** The SDK's async (Netty) and sync (URL connection) clients on a cold JVM: build, LIST, GETs of a prefix. */
+  private void clients(String prefix, int runs) throws Exception {
+    Map<String, List<Double>> times = new LinkedHashMap<>();
+    for (int i = 0; i < runs; i++) {
+      for (String kind : List.of("async", "sync")) {
+        Map<String, String> r = childOf(ClientProbe.class.getName(), kind, s3.endpoint().toString(), BUCKET, prefix,
+            s3.accessKey(), s3.secretKey());
+        for (String k : List.of("buildMs", "listMs", "getMs")) {
+          times.computeIfAbsent(kind + " " + k, x -> new ArrayList<>()).add(Double.parseDouble(r.get(k)));
+        }
+        log("clients run " + (i + 1) + " " + kind + ": " + r);
+      }
+    }
+    summary(times);
+  }
+
   /** Boot with the database present: the restore call and start(), in fresh JVMs. */
   private void boot(int runs) throws Exception {
     Path db = PerfDb.createDb(Files.createDirectories(work.resolve("boot")));
@@ -215,14 +297,27 @@ public final class PerfProbe {
   // ------------------------------------------------------------------ helpers
 
   private Map<String, String> child(String... args) throws Exception {
+    return childOf(null, args);
+  }
+
+  private Map<String, String> childOf(String main, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path")));
     String extra = System.getenv("PERF_CHILD_OPTS");
     if (extra != null && !extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
     }
-    cmd.add(PerfChild.class.getName());
-    cmd.addAll(List.of(args));
+    if (main != null) {
+      cmd.add(main);
+      cmd.addAll(List.of(args));
+    } else if (System.getenv("PERF_BASELINE") != null && args[0].equals("restore")) {
+      // the code before this work: Bench's own child, integrity_check on or off
+      cmd.add("io.litewake.bench.Child");
+      cmd.addAll(List.of(args[0], args[1], args[2], Boolean.toString(!args[3].equals("none"))));
+    } else {
+      cmd.add(PerfChild.class.getName());
+      cmd.addAll(List.of(args));
+    }
     Path log = work.resolve("child-" + args[0] + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!p.waitFor(15, TimeUnit.MINUTES)) {

@@ -34,6 +34,13 @@ public final class Codecs {
 
   private Codecs() {}
 
+  /** Loads the native libraries of both codecs (they load on first use otherwise). */
+  static void loadNatives() {
+    com.github.luben.zstd.util.Native.load();
+    net.jpountz.lz4.LZ4Factory.fastestInstance();
+    net.jpountz.xxhash.XXHashFactory.fastestInstance();
+  }
+
   /**
    * Wraps {@code out} so that what is written is compressed; closing finishes the frame.
    *

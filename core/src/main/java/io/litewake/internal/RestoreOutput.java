@@ -72,6 +72,15 @@ final class RestoreOutput implements AutoCloseable {
     }
   }
 
+  /** Loads SQLite's native library (on first use otherwise). */
+  static void loadSqlite() {
+    try {
+      org.sqlite.SQLiteJDBCLoader.initialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Creates the temporary file.
    *
