@@ -45,9 +45,8 @@ final class RestoreFetcher implements AutoCloseable {
    */
   static final int SMALL_OBJECT = 8 << 20;
   /**
-   * Bytes of small objects (compressed while downloading, then decompressed) held in memory at
-   * once, whatever the database size. A segment that would not fit is applied from its compressed
-   * bytes, streaming, on the apply thread.
+   * Bytes of small objects (compressed, as stored) held in memory at once, whatever the database
+   * size; the merge thread decompresses them as it reads them.
    */
   static final int MEMORY_BUDGET = 32 << 20;
   /** Downloads queued ahead of the apply thread at most. */
@@ -174,32 +173,26 @@ final class RestoreFetcher implements AutoCloseable {
     }
   }
 
-  /** Downloads a small segment into memory and decompresses it if the budget allows. */
+  /**
+   * Downloads a small segment into memory, compressed (one array of its listed size): the merge
+   * thread decompresses it as it reads it, so no decompressed copy is ever held.
+   */
   private Fetched fetchSmall(WalSegment w, int held) throws IOException {
     Fetched f = new Fetched(budget, null);
     f.permits = held;
     try {
-      byte[] raw;
+      byte[] raw = new byte[(int) w.size()];
+      int n;
       try (InputStream in = replica.open(w.key())) {
-        raw = in.readAllBytes();
+        n = in.readNBytes(raw, 0, raw.length);
+        if (n == raw.length && in.read() >= 0) {
+          throw new IOException("download of " + w.key() + " is longer than the " + w.size() + " bytes listed");
+        }
       }
-      if (raw.length < w.size()) {
-        throw new IOException("download of " + w.key() + " is truncated: got " + raw.length + " of "
-            + w.size() + " bytes");
+      if (n < w.size()) {
+        throw new IOException("download of " + w.key() + " is truncated: got " + n + " of " + w.size() + " bytes");
       }
-      BudgetSink out = new BudgetSink(budget);
-      try {
-        Codecs.decompressInto(w.compression(), raw, raw.length, out);
-        f.data = out.buf;
-        f.dataLen = out.len;
-        f.permits += out.reserved;
-        budget.release(held);
-        f.permits -= held;
-      } catch (IOException | RuntimeException e) {
-        // over budget, or damaged: the apply thread decompresses it streaming and reports it
-        budget.release(out.reserved);
-        f.raw = raw;
-      }
+      f.raw = raw;
       return f;
     } catch (Throwable t) {
       f.close();
@@ -238,15 +231,13 @@ final class RestoreFetcher implements AutoCloseable {
   }
 
   /**
-   * A downloaded WAL segment: a file, compressed bytes, or decompressed bytes. Closing it
-   * releases its share of the memory budget and deletes its file.
+   * A downloaded WAL segment: a file, or its compressed bytes. Closing it releases its share of
+   * the memory budget and deletes its file.
    */
   static final class Fetched implements AutoCloseable {
     private final Semaphore budget;
     private final Path file;
     private byte[] raw;
-    private byte[] data;
-    private int dataLen;
     /** Permits of the memory budget held until the segment is applied. */
     private int permits;
 
@@ -255,54 +246,61 @@ final class RestoreFetcher implements AutoCloseable {
       this.file = file;
     }
 
-    /** The decompressed content, as the WAL applier reads it. */
-    WalApplier.Source source(Compression c) {
-      return () -> open(c);
+    /**
+     * The decompressed content, as the WAL applier reads it.
+     *
+     * @param sink the reading thread's buffer for LZ4 segments decoded whole (reused segment after
+     *     segment; it refuses to grow past its limit, and the segment is then decoded streaming)
+     */
+    WalApplier.Source source(Compression c, Lz4Frames.Sink sink) {
+      return () -> open(c, sink);
     }
 
     /** The decompressed content. */
-    InputStream open(Compression c) throws IOException {
-      if (data != null) {
-        return new ByteArrayInputStream(data, 0, dataLen);
-      }
+    InputStream open(Compression c, Lz4Frames.Sink sink) throws IOException {
       if (raw != null) {
-        return Codecs.decompress(c, new ByteArrayInputStream(raw));
+        if (c == Compression.LZ4 && sink != null) {
+          sink.len = 0;
+          try {
+            Lz4Frames.decode(raw, 0, raw.length, sink);
+            return new ByteArrayInputStream(sink.buf, 0, sink.len);
+          } catch (Lz4Frames.Unsupported | OverBudget e) {
+            // dependent blocks, or larger than the sink may grow: decoded streaming below
+          }
+        }
+        // buffered: the applier reads frame by frame, the decoder (one JNI call a read) in large blocks
+        return new BufferedInputStream(Codecs.decompress(c, new ByteArrayInputStream(raw)), 1 << 18);
       }
-      return Codecs.decompress(c, new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+      return new BufferedInputStream(
+          Codecs.decompress(c, new BufferedInputStream(Files.newInputStream(file), 1 << 16)), 1 << 18);
     }
 
     @Override
     public void close() throws IOException {
       budget.release(permits);
       permits = 0;
+      raw = null;
       if (file != null) {
         Files.deleteIfExists(file);
       }
     }
   }
 
-  /** Output buffer that takes its growth from the memory budget, never waiting for it. */
-  private static final class BudgetSink extends Lz4Frames.Sink {
-    final Semaphore budget;
-    int reserved;
-
-    BudgetSink(Semaphore budget) {
-      super(0);
-      this.budget = budget;
-    }
-
-    @Override
-    void reserve(int bytes) throws IOException {
-      if (!budget.tryAcquire(bytes)) {
-        throw new OverBudget();
+  /** A reusable LZ4 output buffer that refuses to grow past {@code limit} bytes. */
+  static Lz4Frames.Sink sink(int limit) {
+    return new Lz4Frames.Sink(1 << 20) {
+      @Override
+      void reserve(int bytes) throws IOException {
+        if ((long) buf.length + bytes > limit) {
+          throw new OverBudget();
+        }
       }
-      reserved += bytes;
-    }
+    };
   }
 
   private static final class OverBudget extends IOException {
     OverBudget() {
-      super("over the restore memory budget");
+      super("over the memory limit of a decoded segment");
     }
 
     @Override

@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
  * it; the page size arrives from the snapshot thread through a future.
  */
 final class WalMerger implements AutoCloseable {
+  /** The largest LZ4 segment decoded whole into the merge thread's reused buffer. */
+  static final int SINK_LIMIT = 16 << 20;
   private final CompletableFuture<Integer> pageSize = new CompletableFuture<>();
   private final CompletableFuture<PageMerge> merged = new CompletableFuture<>();
   private final Thread thread;
@@ -40,9 +42,10 @@ final class WalMerger implements AutoCloseable {
         merge = new PageMerge(pageSize.get(), spillDir, PageMerge.DEFAULT_MEMORY);
         WalApplier wal = new WalApplier(location, generation, firstIndex, merge, null);
         applier = wal;
+        Lz4Frames.Sink sink = RestoreFetcher.sink(SINK_LIMIT);
         for (WalSegment w : segments) {
           try (RestoreFetcher.Fetched f = fetcher.next()) {
-            wal.apply(w, f.source(w.compression()));
+            wal.apply(w, f.source(w.compression(), sink));
           }
         }
         wal.finish();
