@@ -57,8 +57,10 @@ public final class Restore {
    */
   public static Restore from(URI uri) {
     Checks.requireNonNull(uri, "uri");
-    Checks.requireArgument(uri.getScheme() != null, "replica URI '" + Redact.uri(uri)
-        + "' has no scheme: use s3://bucket/prefix or file:///dir");
+    if (uri.getScheme() == null) { // messages built only when needed: the boot path stays cheap
+      throw new IllegalArgumentException("replica URI '" + Redact.uri(uri)
+          + "' has no scheme: use s3://bucket/prefix or file:///dir");
+    }
     return new Restore(uri, null);
   }
 
@@ -232,12 +234,16 @@ public final class Restore {
   public RestoreResult run() {
     Checks.requireState(target != null, "no output path: call to(Path) before run()");
     Checks.requireState(!(overwrite && ifDatabaseMissing), "overwrite() and ifDatabaseMissing() contradict each other; choose one");
-    Checks.requireState(index == null || generation != null, "index(" + index + ") needs generation(id): WAL indexes are per generation");
-    Checks.requireState(at == null || index == null, "at(" + at + ") and index(" + index + ") both pick the end point; choose one");
+    if (index != null && generation == null) {
+      throw new IllegalStateException("index(" + index + ") needs generation(id): WAL indexes are per generation");
+    }
+    if (at != null && index != null) {
+      throw new IllegalStateException("at(" + at + ") and index(" + index + ") both pick the end point; choose one");
+    }
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
     if (ifDatabaseMissing && Files.exists(target)) {
       // the common boot: nothing to do, so nothing is built (no store client) and nothing is read
-      return RestoreEngine.skippedExisting(target, started);
+      return io.litewake.internal.BootSkip.existing(target, started);
     }
     Replica r = open("cannot restore " + target + " from ");
     try {

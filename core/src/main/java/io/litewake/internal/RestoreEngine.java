@@ -99,7 +99,7 @@ public final class RestoreEngine {
     long t0 = req.startNanos();
     Path target = req.target().toAbsolutePath();
     if (req.ifDatabaseMissing() && Files.exists(target)) {
-      return skippedExisting(req.target(), t0);
+      return BootSkip.existing(req.target(), t0);
     }
     RestoreOutput.checkTarget(target, req.overwrite());
     warmUp();
@@ -147,20 +147,6 @@ public final class RestoreEngine {
     }, "litewake-restore-warmup");
     t.setDaemon(true);
     t.start();
-  }
-
-  /**
-   * The result of a restore skipped because the database exists ({@code ifDatabaseMissing()}),
-   * logged.
-   *
-   * @param target the output path as the caller gave it
-   * @param t0 {@link System#nanoTime()} when the call began
-   * @return the skipped result
-   */
-  public static RestoreResult skippedExisting(Path target, long t0) {
-    LOG.info("litewake [{}]: {} exists, restore skipped", target.getFileName(), target.toAbsolutePath());
-    return RestoreResult.skipped(target, RestoreResult.SkipReason.DATABASE_EXISTS,
-        Duration.ofNanos(System.nanoTime() - t0));
   }
 
   private RestoreResult skipped(RestoreResult.SkipReason why, long t0) {
