@@ -182,7 +182,24 @@ public final class RestoreEngine {
         return 0;
       }
       long tWal = System.nanoTime();
+      // the snapshot's pages go to disk while the WAL merge finishes: the final fsync then flushes
+      // only the merged pages
+      Thread flush = new Thread(() -> {
+        try {
+          db.force(false);
+        } catch (IOException e) {
+          // the final fsync reports it
+        }
+      }, "litewake-restore-flush-" + name);
+      flush.setDaemon(true);
+      flush.start();
       long offset = wal.writeTo(db);
+      try {
+        flush.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LitewakeException("restore of " + target + " interrupted", e);
+      }
       LOG.debug("litewake [{}]: {} WAL objects merged and written {} ms after the snapshot", name, segments.size(),
           (System.nanoTime() - tWal) / 1_000_000);
       return offset;

@@ -240,7 +240,7 @@ final class Shipping {
     shipAndSnapshot();
     if (background) {
       if (snapshotter.due()) {
-        snapshotter.write();
+        snapshotter.write(true); // the application is running: paced
         shipper.saveState();
       }
       checkpointer.afterPass();

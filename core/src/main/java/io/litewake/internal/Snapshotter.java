@@ -79,8 +79,19 @@ final class Snapshotter {
         || state.walBytesSinceSnapshot > 1.5 * bytesBound;
   }
 
-  /** Spools a snapshot of the database as it is under the current hold, at the current index. */
+  /** Spools a snapshot of the database as it is under the current hold, at the current index, at full speed. */
   void write() throws IOException {
+    write(false);
+  }
+
+  /**
+   * Spools a snapshot of the database as it is under the current hold, at the current index.
+   *
+   * @param paced whether to rest as long as it worked after each megabyte (a snapshot taken while
+   *     the application runs: it then takes at most about half of a core, leaving the application
+   *     its own on a small machine)
+   */
+  void write(boolean paced) throws IOException {
     Hooks.run(Hooks.beforeSnapshot);
     DbFiles.Reader ch = DbFiles.reader(db);
     long size = ch.size();
@@ -90,6 +101,7 @@ final class Snapshotter {
     try (OutputStream out = Codecs.compress(compression,
         new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16), Codecs.SNAPSHOT_LEVEL)) {
       while (pos < size) {
+        long chunkStart = paced ? System.nanoTime() : 0;
         int want = (int) Math.min(buf.length, size - pos);
         int n = ch.read(pos, buf, 0, want);
         if (pos == 0 && n >= 100 && !DbFiles.isSqliteHeader(buf)) {
@@ -99,6 +111,9 @@ final class Snapshotter {
         pos += n;
         if (n < want) {
           break;
+        }
+        if (paced) {
+          rest(System.nanoTime() - chunkStart);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -115,5 +130,14 @@ final class Snapshotter {
     state.snapOffset = state.offset;
     log.debug("litewake [{}]: snapshot of {} bytes spooled as {}", name, pos, key);
     listener.snapshotTaken(key, e.size());
+  }
+
+  private static void rest(long workedNanos) throws IOException {
+    try {
+      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(workedNanos, 50_000_000L));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("snapshot interrupted");
+    }
   }
 }
