@@ -59,6 +59,7 @@ final class RestoreFetcher implements AutoCloseable {
   private final Path work;
   private final int ahead;
   private final Semaphore budget = new Semaphore(MEMORY_BUDGET);
+  private final Buffers buffers = new Buffers();
   private final Deque<Future<Fetched>> window = new ArrayDeque<>();
   /** The next segment to submit. */
   private int submitted;
@@ -161,11 +162,11 @@ final class RestoreFetcher implements AutoCloseable {
   private void refill() {
     while (submitted < segments.size() && window.size() < MAX_WINDOW) {
       WalSegment w = segments.get(submitted);
-      int held = (int) Math.max(1, Math.min(w.size(), Integer.MAX_VALUE));
+      int held = w.size() <= SMALL_OBJECT ? Buffers.capacity((int) Math.max(1, w.size())) : 1;
       if (w.size() <= SMALL_OBJECT && budget.tryAcquire(held)) {
         window.add(pool.submit(() -> fetchSmall(w, held)));
       } else if (window.isEmpty() || (window.size() < ahead && w.size() > SMALL_OBJECT)) {
-        window.add(pool.submit(() -> new Fetched(budget, fetch(stored(w)))));
+        window.add(pool.submit(() -> new Fetched(budget, buffers, fetch(stored(w)))));
       } else {
         break;
       }
@@ -178,21 +179,23 @@ final class RestoreFetcher implements AutoCloseable {
    * thread decompresses it as it reads it, so no decompressed copy is ever held.
    */
   private Fetched fetchSmall(WalSegment w, int held) throws IOException {
-    Fetched f = new Fetched(budget, null);
+    Fetched f = new Fetched(budget, buffers, null);
     f.permits = held;
     try {
-      byte[] raw = new byte[(int) w.size()];
+      int size = (int) w.size();
+      byte[] raw = buffers.take(size);
+      f.raw = raw;
       int n;
       try (InputStream in = replica.open(w.key())) {
-        n = in.readNBytes(raw, 0, raw.length);
-        if (n == raw.length && in.read() >= 0) {
+        n = in.readNBytes(raw, 0, size);
+        if (n == size && in.read() >= 0) {
           throw new IOException("download of " + w.key() + " is longer than the " + w.size() + " bytes listed");
         }
       }
       if (n < w.size()) {
         throw new IOException("download of " + w.key() + " is truncated: got " + n + " of " + w.size() + " bytes");
       }
-      f.raw = raw;
+      f.rawLength = n;
       return f;
     } catch (Throwable t) {
       f.close();
@@ -238,11 +241,15 @@ final class RestoreFetcher implements AutoCloseable {
     private final Semaphore budget;
     private final Path file;
     private byte[] raw;
+    private int rawLength;
     /** Permits of the memory budget held until the segment is applied. */
     private int permits;
 
-    private Fetched(Semaphore budget, Path file) {
+    private final Buffers buffers;
+
+    private Fetched(Semaphore budget, Buffers buffers, Path file) {
       this.budget = budget;
+      this.buffers = buffers;
       this.file = file;
     }
 
@@ -262,14 +269,14 @@ final class RestoreFetcher implements AutoCloseable {
         if (c == Compression.LZ4 && sink != null) {
           sink.len = 0;
           try {
-            Lz4Frames.decode(raw, 0, raw.length, sink);
+            Lz4Frames.decode(raw, 0, rawLength, sink);
             return new ByteArrayInputStream(sink.buf, 0, sink.len);
           } catch (Lz4Frames.Unsupported | OverBudget e) {
             // dependent blocks, or larger than the sink may grow: decoded streaming below
           }
         }
         // buffered: the applier reads frame by frame, the decoder (one JNI call a read) in large blocks
-        return new BufferedInputStream(Codecs.decompress(c, new ByteArrayInputStream(raw)), 1 << 18);
+        return new BufferedInputStream(Codecs.decompress(c, new ByteArrayInputStream(raw, 0, rawLength)), 1 << 18);
       }
       return new BufferedInputStream(
           Codecs.decompress(c, new BufferedInputStream(Files.newInputStream(file), 1 << 16)), 1 << 18);
@@ -277,9 +284,12 @@ final class RestoreFetcher implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+      if (raw != null) {
+        buffers.give(raw);
+        raw = null;
+      }
       budget.release(permits);
       permits = 0;
-      raw = null;
       if (file != null) {
         Files.deleteIfExists(file);
       }
@@ -337,6 +347,43 @@ final class RestoreFetcher implements AutoCloseable {
         return super.read(b, off, len);
       } catch (IOException e) {
         throw new SourceFailed(e);
+      }
+    }
+  }
+
+  /**
+   * Reused arrays for compressed segments, by power-of-two capacity: a restore of a hundred
+   * segments allocates a few large arrays instead of a hundred (each a humongous object for G1 in
+   * a small heap). Arrays in use are bounded by the memory budget, whose permits count capacity;
+   * arrays kept for reuse by {@link #KEPT} bytes.
+   */
+  static final class Buffers {
+    static final int KEPT = 8 << 20;
+    private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> free = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong keptBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The capacity class of {@code size} bytes: the next power of two, at least 64 KiB. */
+    static int capacity(int size) {
+      return Math.max(1 << 16, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
+    }
+
+    byte[] take(int size) {
+      int cap = capacity(size);
+      for (java.util.Iterator<byte[]> it = free.iterator(); it.hasNext(); ) {
+        byte[] b = it.next();
+        if (b.length == cap && free.removeFirstOccurrence(b)) {
+          keptBytes.addAndGet(-cap);
+          return b;
+        }
+      }
+      return new byte[cap];
+    }
+
+    void give(byte[] b) {
+      if (keptBytes.addAndGet(b.length) <= KEPT) {
+        free.push(b);
+      } else {
+        keptBytes.addAndGet(-b.length);
       }
     }
   }
