@@ -166,8 +166,9 @@ public final class PerfProbe {
       Path out = work.resolve("out-ls.db");
       Files.deleteIfExists(out);
       long t0 = System.nanoTime();
-      ls.restore(cfg, lsDb, out);
+      double lsCpu = timedRestore(cfg, lsDb, out);
       double lsMs = (System.nanoTime() - t0) / 1e6;
+      times.computeIfAbsent("litestream restore CPU s", k -> new ArrayList<>()).add(lsCpu);
       PerfDb.check(out, expect);
       times.computeIfAbsent("litestream restore " + what + "-ls", k -> new ArrayList<>()).add(lsMs);
       log(String.format(Locale.ROOT, "run %d: litestream %s-ls %.0f ms", i + 1, what, lsMs));
@@ -178,6 +179,8 @@ public final class PerfProbe {
           Map<String, String> r = child("restore", s3.replicaUri(BUCKET, prefix).toString(), o.toString(), oneCheck);
           PerfDb.check(o, expect);
           double ms = Double.parseDouble(r.get("ms"));
+          times.computeIfAbsent("Litewake " + prefix + " (" + oneCheck + ") process CPU s", k -> new ArrayList<>())
+              .add(Double.parseDouble(r.get("cpu")));
           times.computeIfAbsent("Litewake " + prefix + " (" + oneCheck + ")", k -> new ArrayList<>()).add(ms);
           log(String.format(Locale.ROOT, "run %d: Litewake %s (%s) %.0f ms, %s objects, %s bytes, heap %d MiB", i + 1,
               prefix, oneCheck, ms, r.get("objects"), r.get("bytes"), Long.parseLong(r.get("heap")) >> 20));
@@ -299,13 +302,33 @@ public final class PerfProbe {
 
   // ------------------------------------------------------------------ helpers
 
+  /** {@code litestream restore} under {@code /usr/bin/time}; returns its CPU seconds (user + system). */
+  private double timedRestore(Path cfg, Path db, Path out) throws Exception {
+    Path log = work.resolve("litestream-restore.log");
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %e %U %S"));
+    String wrap = System.getenv("PERF_LS_WRAP"); // e.g. strace -f -c -o FILE -e trace=fsync,fdatasync
+    if (wrap != null && !wrap.isBlank()) {
+      cmd.addAll(List.of(wrap.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of(ls.bin().toString(), "restore", "-config", cfg.toString(), "-o", out.toString(),
+        db.toAbsolutePath().toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("litestream restore failed:\n" + Files.readString(log));
+    }
+    String t = Files.readString(log);
+    String[] f = t.substring(t.lastIndexOf("TIME ") + 5).trim().split("\\s+");
+    return Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
+  }
+
   private Map<String, String> child(String... args) throws Exception {
     return childOf(null, args);
   }
 
   private Map<String, String> childOf(String main, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path")));
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %e %U %S", java, "-Xmx128m", "-cp",
+        System.getProperty("java.class.path")));
     String extra = System.getenv("PERF_CHILD_OPTS");
     if (extra != null && !extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
@@ -331,9 +354,15 @@ public final class PerfProbe {
       throw new IllegalStateException("child " + Arrays.toString(args) + " failed (" + p.exitValue() + "):\n" + out);
     }
     Map<String, String> m = new LinkedHashMap<>();
-    for (String kv : out.substring(out.lastIndexOf("RESULT ") + 7).trim().split("\\s+")) {
+    String result = out.substring(out.lastIndexOf("RESULT ") + 7);
+    result = result.substring(0, result.indexOf('\n') < 0 ? result.length() : result.indexOf('\n'));
+    for (String kv : result.trim().split("\\s+")) {
       int eq = kv.indexOf('=');
       m.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    if (out.contains("TIME ")) {
+      String[] f = out.substring(out.lastIndexOf("TIME ") + 5).trim().split("\\s+");
+      m.put("cpu", String.format(Locale.ROOT, "%.2f", Double.parseDouble(f[1]) + Double.parseDouble(f[2])));
     }
     return m;
   }

@@ -119,8 +119,12 @@ public final class RestoreEngine {
         + " restoring generation {}", name, newest, location, plan.generation().id()));
     try (RestoreOutput out = RestoreOutput.create(target)) {
       long offset = assemble(plan, out.channel(), target);
+      long tSeal = System.nanoTime();
       out.seal();
+      long tCheck = System.nanoTime();
       out.check(req.integrityCheck());
+      LOG.debug("litewake [{}]: fsync {} ms, {} {} ms", name, (tCheck - tSeal) / 1_000_000, req.integrityCheck(),
+          (System.nanoTime() - tCheck) / 1_000_000);
       long bytes = out.commit();
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       RestoreResult result = RestoreResult.restored(req.target(), plan.generation().id(), plan.snapshot().index(),
