@@ -5,12 +5,12 @@ import io.litewake.Snapshot;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
  * Writes a snapshot into the database file being restored, in one pass as its bytes arrive:
- * decompress, check that it is a SQLite database of whole pages, write. Stateless.
+ * decompress, check that it is a SQLite database of whole pages, write (on a {@link
+ * BackgroundWriter}'s thread, while the next megabyte is decoded). Stateless.
  */
 final class SnapshotApplier {
   private SnapshotApplier() {}
@@ -30,26 +30,30 @@ final class SnapshotApplier {
       java.util.function.IntConsumer pageSize) throws IOException {
     long written = 0;
     int size = 0;
-    try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(compressed, 1 << 16))) {
-      byte[] buf = new byte[1 << 20];
+    try (InputStream in = Codecs.decompress(s.compression(), new BufferedInputStream(compressed, 1 << 16));
+        BackgroundWriter out = new BackgroundWriter(db, s.key().substring(s.key().lastIndexOf('/') + 1))) {
       while (true) {
+        byte[] buf = out.buffer();
         int n = in.readNBytes(buf, 0, buf.length);
         if (written == 0) {
           if (n < 100 || !DbFiles.isSqliteHeader(buf)) {
+            out.recycle(buf);
             throw RestoreErrors.damaged(location, s.key(), "it does not hold a SQLite database (bad header)", null);
           }
           size = DbFiles.pageSize(buf);
           pageSize.accept(size);
         }
         if (n <= 0) {
+          out.recycle(buf);
           break;
         }
-        RestoreOutput.write(db, ByteBuffer.wrap(buf, 0, n), written);
+        out.submit(buf, n, written); // written by the writer thread while the next buffer is decoded
         written += n;
         if (n < buf.length) {
           break;
         }
       }
+      out.finish();
     } catch (LitewakeException | RestoreFetcher.SourceFailed | RestoreOutput.WriteFailed e) {
       throw e;
     } catch (IOException | RuntimeException e) {
