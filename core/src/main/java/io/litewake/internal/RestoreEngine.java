@@ -118,13 +118,13 @@ public final class RestoreEngine {
     plan.passedOver().ifPresent(newest -> LOG.warn("litewake [{}]: newest generation {} in {} has no snapshot yet;"
         + " restoring generation {}", name, newest, location, plan.generation().id()));
     try (RestoreOutput out = RestoreOutput.create(target)) {
-      long offset = assemble(plan, out.channel(), target);
+      long offset = assemble(plan, out, target);
+      long tCheck = System.nanoTime();
+      out.check(req.integrityCheck()); // reads the file while the disk flushes it
       long tSeal = System.nanoTime();
       out.seal();
-      long tCheck = System.nanoTime();
-      out.check(req.integrityCheck());
-      LOG.debug("litewake [{}]: fsync {} ms, {} {} ms", name, (tCheck - tSeal) / 1_000_000, req.integrityCheck(),
-          (System.nanoTime() - tCheck) / 1_000_000);
+      LOG.debug("litewake [{}]: {} {} ms, then fsync {} ms", name, req.integrityCheck(), (tSeal - tCheck) / 1_000_000,
+          (System.nanoTime() - tSeal) / 1_000_000);
       long bytes = out.commit();
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       RestoreResult result = RestoreResult.restored(req.target(), plan.generation().id(), plan.snapshot().index(),
@@ -163,7 +163,8 @@ public final class RestoreEngine {
    *
    * @return the WAL offset where the last segment ended
    */
-  private long assemble(RestorePlan plan, FileChannel db, Path target) throws IOException {
+  private long assemble(RestorePlan plan, RestoreOutput out, Path target) throws IOException {
+    FileChannel db = out.channel();
     String location = req.replica().location();
     Snapshot snap = plan.snapshot();
     List<WalSegment> segments = plan.segments();
@@ -183,27 +184,12 @@ public final class RestoreEngine {
       }
       LOG.debug("litewake [{}]: snapshot {} applied in {} ms", name, snap.key(), (System.nanoTime() - tSnap) / 1_000_000);
       if (wal == null) {
+        out.startFlush();
         return 0;
       }
       long tWal = System.nanoTime();
-      // the snapshot's pages go to disk while the WAL merge finishes: the final fsync then flushes
-      // only the merged pages
-      Thread flush = new Thread(() -> {
-        try {
-          db.force(false);
-        } catch (IOException e) {
-          // the final fsync reports it
-        }
-      }, "litewake-restore-flush-" + name);
-      flush.setDaemon(true);
-      flush.start();
+      out.startFlush(); // the snapshot's pages go to disk while the WAL merge finishes and the check reads
       long offset = wal.writeTo(db);
-      try {
-        flush.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LitewakeException("restore of " + target + " interrupted", e);
-      }
       LOG.debug("litewake [{}]: {} WAL objects merged and written {} ms after the snapshot", name, segments.size(),
           (System.nanoTime() - tWal) / 1_000_000);
       return offset;

@@ -30,6 +30,9 @@ final class RestoreOutput implements AutoCloseable {
   private final Path target;
   private final Path tmp;
   private final FileChannel channel;
+  /** The early flush, until {@link #seal()} joined it. */
+  private Thread flush;
+  private volatile IOException flushFailed;
 
   private RestoreOutput(Path target, Path tmp, FileChannel channel) {
     this.target = target;
@@ -98,10 +101,43 @@ final class RestoreOutput implements AutoCloseable {
     return channel;
   }
 
-  /** Fsyncs and closes the temporary file. */
+  /**
+   * Starts writing the file's pages to disk on a daemon thread (what is written later is flushed
+   * by {@link #seal()}): the disk works while the WAL pages are merged in and the SQLite check
+   * reads the file.
+   */
+  void startFlush() {
+    if (flush != null) {
+      return;
+    }
+    flush = new Thread(() -> {
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        flushFailed = e; // seal() fsyncs again and reports
+      }
+    }, "litewake-restore-flush-" + target.getFileName());
+    flush.setDaemon(true);
+    flush.start();
+  }
+
+  /** Fsyncs and closes the temporary file (after the flush {@link #startFlush()} began). */
   void seal() throws IOException {
+    joinFlush();
     channel.force(true);
     channel.close();
+  }
+
+  private void joinFlush() throws IOException {
+    if (flush != null) {
+      try {
+        flush.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("restore interrupted while flushing " + tmp);
+      }
+      flush = null;
+    }
   }
 
   /**
@@ -173,6 +209,7 @@ final class RestoreOutput implements AutoCloseable {
   /** Removes whatever is left of the temporary file (nothing after {@link #commit()}). */
   @Override
   public void close() throws IOException {
+    joinFlush();
     channel.close();
     for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
       Files.deleteIfExists(Path.of(tmp + suffix));
