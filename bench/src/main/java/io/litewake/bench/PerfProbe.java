@@ -63,7 +63,8 @@ public final class PerfProbe {
         case "boot" -> p.boot(Integer.parseInt(args[1]));
         case "clients" -> p.clients(args[1], Integer.parseInt(args[2]));
         case "bounded" -> p.bounded(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-        case "burst" -> p.burst(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        case "burst" -> p.burst(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+            args.length > 4 ? args[4] : null);
         default -> throw new IllegalArgumentException(args[0]);
       }
     } finally {
@@ -281,14 +282,23 @@ public final class PerfProbe {
     summary(times);
   }
 
-  /** The first {@code rows} commits of {@code bytes} each after start(), against no replication. */
-  private void burst(int rows, int bytes, int runs) throws Exception {
+  /**
+   * The first {@code rows} commits of {@code bytes} each after start(), against no replication; on
+   * an empty database, or on a copy of {@code base} (a prepared database directory, such as
+   * {@code hot-base}).
+   */
+  private void burst(int rows, int bytes, int runs, String base) throws Exception {
     Map<String, List<Double>> times = new LinkedHashMap<>();
     for (int i = 0; i < runs; i++) {
       for (String mode : List.of("none", "litewake")) {
         Path dir = work.resolve("burst-" + mode);
         PerfDb.deleteTree(dir);
-        Path db = PerfDb.createDb(Files.createDirectories(dir));
+        Path db;
+        if (base == null) {
+          db = PerfDb.createDb(Files.createDirectories(dir));
+        } else { // a database of some size: start() snapshots it, and uploads it while the application writes
+          db = copy(work.resolve(base).resolve("app.db"), "burst-" + mode);
+        }
         String uri = mode.equals("none") ? "none" : s3.replicaUri(BUCKET, "burst-" + i).toString();
         Map<String, String> r = child("burst", uri, db.toString(), Integer.toString(rows), Integer.toString(bytes));
         times.computeIfAbsent(mode, x -> new ArrayList<>()).add(Double.parseDouble(r.get("txnPerS")));

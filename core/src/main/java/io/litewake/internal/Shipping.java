@@ -113,14 +113,25 @@ final class Shipping {
     return newGeneration;
   }
 
-  /** Last step of the start: the new generation if needed, then the first ship (and snapshot). */
+  /**
+   * Last step of the start: the new generation if needed, then the first ship. The snapshot a new
+   * generation starts from is written by the first pass, queued here on the strand, paced so that
+   * the application keeps a core while it runs; {@code start()} does not wait for it (a
+   * {@code sync()} does).
+   */
   void begin(String reason) throws IOException {
     if (reason != null) {
       generations.start(reason, generationFor(reason));
     }
     nextDueNanos = System.nanoTime() + cfg.syncInterval().toNanos();
-    shipAndSnapshot();
+    shipper.ship();
+    if (state.pendingSnapshot) {
+      shipper.ship(); // a generation started inside the first ship ships its index 0 here
+    }
     publish();
+    if (state.pendingSnapshot) {
+      requestPass();
+    }
   }
 
   private void checkWalMode() throws SQLException {
@@ -237,7 +248,7 @@ final class Shipping {
     if (!hold.held()) {
       hold.swap(); // the hold was lost; otherwise it only moves when needed
     }
-    shipAndSnapshot();
+    shipAndSnapshot(background);
     if (background) {
       if (snapshotter.due()) {
         snapshotter.write(true); // the application is running: paced
@@ -249,12 +260,15 @@ final class Shipping {
     return spool.lastSeq();
   }
 
-  /** Ships, and writes the snapshot a new generation is waiting for, under the same hold. */
-  private void shipAndSnapshot() throws IOException {
+  /**
+   * Ships, and writes the snapshot a new generation is waiting for, under the same hold (paced in
+   * background passes, at full speed for {@code sync()} and close).
+   */
+  private void shipAndSnapshot(boolean paced) throws IOException {
     shipper.ship();
     if (state.pendingSnapshot) {
       shipper.ship(); // a generation started inside the first ship ships its index 0 here
-      snapshotter.write();
+      snapshotter.write(paced);
       state.pendingSnapshot = false;
       shipper.saveState();
     }
@@ -283,7 +297,7 @@ final class Shipping {
         if (hold.opened()) {
           target = pass(false);
           if (hold.lockForClose()) {
-            shipAndSnapshot(); // nothing can commit now: this ships everything
+            shipAndSnapshot(false); // nothing can commit now: this ships everything
             publish();
             target = spool.lastSeq();
             shippedAll = hold.continuous();
