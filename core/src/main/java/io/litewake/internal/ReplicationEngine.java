@@ -193,7 +193,10 @@ public final class ReplicationEngine implements AutoCloseable {
       WriterClaim claim = u.claim();
       claims.add(u.onStrand(() -> {
         try {
-          claim.checkStart(generation, reason == null, claim.read());
+          if (reason == null) {
+            // only a continuing history can have been taken over: a new one needs no read, just its claim
+            claim.checkStart(generation, true, claim.read());
+          }
           if (reason != null) {
             // a new history: claim it now. A continuing one claims at its first upload, as before:
             // a clone of a live instance's volume must not take the replica over by merely starting
