@@ -102,8 +102,9 @@ public final class ReplicationEngine implements AutoCloseable {
     shipping = new Shipping(cfg, LOG, spool, workers, listener, this::kickAll, this::spoolLimit, this::anyFenced);
     try {
       shipping.connect();
+      spool.prepare();
+      spoolLock = spool.lock(); // before open(): it removes files that a running replicator may be writing
       spool.open();
-      spoolLock = spool.lock();
       String reason = shipping.resume();
       lanes = new Lanes(spool, cfg.replicas().stream().map(Replica::location).toList());
       List<Uploader> ups = new ArrayList<>();

@@ -67,6 +67,7 @@ public final class Spool {
     }
   }
 
+  private boolean prepared;
   /** True if {@link #open()} created the directory (a first start). */
   private boolean created;
 
@@ -77,11 +78,24 @@ public final class Spool {
     this.tmp = dir.resolve("tmp");
   }
 
-  /** Creates the spool's directories if needed and reads its queue into the index. */
+  /** Creates the spool's directories if needed, changing nothing in them (before {@link #lock()}). */
+  public Spool prepare() throws IOException {
+    if (!prepared) {
+      created = !Files.exists(dir);
+      Files.createDirectories(queue);
+      Files.createDirectories(tmp);
+      prepared = true;
+    }
+    return this;
+  }
+
+  /**
+   * Creates the spool's directories if needed, removes leftovers of a crash and reads its queue into
+   * the index. Call it once {@link #lock()} succeeded: the leftovers of a running replicator are its
+   * files in the making.
+   */
   public Spool open() throws IOException {
-    created = !Files.exists(dir);
-    Files.createDirectories(queue);
-    Files.createDirectories(tmp);
+    prepare();
     // leftovers of a crash while writing: never complete, never referenced
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
       for (Path p : ds) {
