@@ -23,16 +23,20 @@ import java.util.stream.Stream;
 
 /**
  * The restore and boot figures of the performance issue, Litewake against Litestream v0.3.13 back
- * to back, each Litewake measure in a fresh {@code -Xmx128m} JVM ({@link PerfChild}). Replicas are
- * built once into a kept work directory ({@code -Dperf.work}, default {@code bench/target/perf})
- * on S3Proxy's file system, then measured as often as asked:
+ * to back, each Litewake measure in a fresh {@code -Xmx128m} JVM ({@link PerfChild}, under {@code
+ * /usr/bin/time} for its CPU). Replicas are built once into a kept work directory ({@code
+ * -Dperf.work}, default {@code bench/target/perf}) on S3Proxy's file system, then measured as often
+ * as asked ({@code mvn -B -q -pl bench -am -DskipTests package exec:java
+ * -Dbench.main=io.litewake.bench.PerfProbe -Dexec.args="..."}):
  *
  * <pre>
- * ... exec:java -Dbench.main=io.litewake.bench.PerfProbe -Dexec.args="prepare-hot 176 9"  # replicas of a hot-page writer
- * ... -Dexec.args="prepare-big 1024"     # a 952 MiB snapshot, written by Litestream
- * ... -Dexec.args="restore hot 5"        # restore times, median of 5 (also: big)
- * ... -Dexec.args="boot 5"               # restore-on-boot with the database present, then start()
- * ... -Dexec.args="burst 25000 1000 3"   # first commits after start() against none
+ * prepare-hot 176 91        # a 176 MB database; 91 s of hot-page rewrites replicated by Litestream (LZ4), then by Litewake (zstd)
+ * prepare-big 1000          # a 930 MiB database, a snapshot written by Litestream
+ * restore hot 5 full        # restore times, median of 5, Litestream first each round (also: big; checks full,quick,none)
+ * boot 9                    # restore-on-boot with the database present, then start()
+ * burst 25000 1000 7        # the first commits after start() against none (a 5th argument: a prepared database, hot-base)
+ * bounded 20 120            # bytes a restore of latest fetches after two minutes of hard rewrites
+ * clients hot-lw/generations/ID/wal/ 3   # the SDK's Netty and URL-connection clients on a cold JVM
  * </pre>
  *
  * Every line it prints starts with the load average at that moment.
@@ -52,7 +56,10 @@ public final class PerfProbe {
   }
 
   public static void main(String[] args) throws Exception {
-    Path work = Path.of(System.getProperty("perf.work", "target/perf")).toAbsolutePath();
+    // default: bench/target/perf (beside the Litestream install the bench's pom points at)
+    Path work = Path.of(System.getProperty("perf.work",
+        Path.of(System.getProperty("litewake.litestream.dir", "target/litestream")).resolveSibling("perf").toString()))
+        .toAbsolutePath();
     PerfProbe p = new PerfProbe(work);
     try {
       switch (args[0]) {
@@ -301,13 +308,32 @@ public final class PerfProbe {
         }
         String uri = mode.equals("none") ? "none" : s3.replicaUri(BUCKET, "burst-" + i).toString();
         Map<String, String> r = child("burst", uri, db.toString(), Integer.toString(rows), Integer.toString(bytes));
-        times.computeIfAbsent(mode, x -> new ArrayList<>()).add(Double.parseDouble(r.get("txnPerS")));
+        String[] w = r.get("windows").split(",");
+        double first = 0;
+        double later = 0;
+        int laterN = 0;
+        for (int k = 0; k < w.length; k++) {
+          if (k < 5) {
+            first += 5000 / Double.parseDouble(w[k]); // seconds for the first 25,000
+          } else {
+            later += 5000 / Double.parseDouble(w[k]);
+            laterN++;
+          }
+        }
+        times.computeIfAbsent(mode + " first 25k", x -> new ArrayList<>()).add(Math.min(5, w.length) * 5000 / first);
+        if (laterN > 0) {
+          times.computeIfAbsent(mode + " after 25k", x -> new ArrayList<>()).add(laterN * 5000 / later);
+        }
         log("burst run " + (i + 1) + " " + mode + ": " + r);
       }
     }
     summary(times);
-    log(String.format(Locale.ROOT, "ratio litewake/none (medians): %.2f",
-        median(times.get("litewake")) / median(times.get("none"))));
+    log(String.format(Locale.ROOT, "ratio litewake/none (medians), first 25k: %.2f",
+        median(times.get("litewake first 25k")) / median(times.get("none first 25k"))));
+    if (times.containsKey("none after 25k")) {
+      log(String.format(Locale.ROOT, "ratio litewake/none (medians), after 25k (steady): %.2f",
+          median(times.get("litewake after 25k")) / median(times.get("none after 25k"))));
+    }
   }
 
   // ------------------------------------------------------------------ helpers
