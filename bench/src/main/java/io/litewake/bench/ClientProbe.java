@@ -25,16 +25,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The restore's requests on a cold JVM with the SDK's two client kinds: {@code async} (Netty, what
- * Litewake used) and {@code sync} (the URL-connection HTTP client): build the client, first LIST,
+ * Litewake used), {@code sync} (the URL-connection HTTP client) and {@code apache5} (the synchronous
+ * client on Apache HttpClient 5): build the client, first LIST,
  * then GET every object under the prefix (16 at once). Run by {@link PerfProbe} {@code clients}.
- * Arguments: {@code async|sync ENDPOINT BUCKET PREFIX ACCESS SECRET}; prints {@code RESULT
+ * Arguments: {@code async|sync|apache5 ENDPOINT BUCKET PREFIX ACCESS SECRET}; prints {@code RESULT
  * buildMs=.. listMs=.. getMs=.. objects=.. bytes=..}.
  */
 public final class ClientProbe {
   private ClientProbe() {}
 
   public static void main(String[] args) throws Exception {
-    boolean sync = args[0].equals("sync");
+    boolean sync = !args[0].equals("async");
     URI endpoint = URI.create(args[1]);
     String bucket = args[2];
     String prefix = args[3];
@@ -45,8 +46,10 @@ public final class ClientProbe {
     S3AsyncClient ac = null;
     if (sync) {
       sc = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(creds)
-          .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
-              .socketTimeout(Duration.ofSeconds(60)))
+          .httpClientBuilder(args[0].equals("apache5")
+              ? software.amazon.awssdk.http.apache5.Apache5HttpClient.builder().maxConnections(24)
+              : UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+                  .socketTimeout(Duration.ofSeconds(60)))
           .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).serviceConfiguration(conf).build();
     } else {

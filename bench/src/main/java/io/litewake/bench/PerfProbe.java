@@ -260,7 +260,7 @@ public final class PerfProbe {
   private void clients(String prefix, int runs) throws Exception {
     Map<String, List<Double>> times = new LinkedHashMap<>();
     for (int i = 0; i < runs; i++) {
-      for (String kind : List.of("async", "sync")) {
+      for (String kind : List.of("async", "sync", "apache5")) {
         Map<String, String> r = childOf(ClientProbe.class.getName(), kind, s3.endpoint().toString(), BUCKET, prefix,
             s3.accessKey(), s3.secretKey());
         for (String k : List.of("buildMs", "listMs", "getMs")) {
