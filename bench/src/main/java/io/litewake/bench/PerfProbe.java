@@ -95,7 +95,7 @@ public final class PerfProbe {
       Litestream.Replicating side = ls.replicate(cfg);
       try {
         awaitObjects("hot-ls", "/snapshots/", 1);
-        hotWrites(lsDb, seconds);
+        PerfWrites.hotWrites(lsDb, seconds);
         Thread.sleep(3000);
       } finally {
         side.stop();
@@ -105,7 +105,7 @@ public final class PerfProbe {
     Path lwDb = copy(base, "hot-lw");
     try (Replicator r = Replicator.of(lwDb).to(s3.replicaUri(BUCKET, "hot-lw")).start()) {
       r.sync();
-      hotWrites(lwDb, seconds);
+      PerfWrites.hotWrites(lwDb, seconds);
       r.sync();
     }
     log("hot: Litestream " + shape("hot-ls") + "; Litewake " + shape("hot-lw"));
@@ -128,34 +128,6 @@ public final class PerfProbe {
     }
     log("big: Litestream " + shape("big-ls"));
     Files.writeString(work.resolve("big.count"), Long.toString(PerfDb.count(lsDb)));
-  }
-
-  /** Rewrites a hot set: every 12 ms, a transaction updating 12 of the first 3,000 rows, and one insert. */
-  static void hotWrites(Path db, int seconds) throws Exception {
-    try (Connection c = PerfDb.open(db);
-        PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?");
-        PreparedStatement ins = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
-      Random rnd = new Random(42);
-      int n = seconds * 1000 / 12;
-      long start = System.nanoTime();
-      for (int i = 0; i < n; i++) {
-        long wait = start + i * 12_000_000L - System.nanoTime();
-        if (wait > 0) {
-          TimeUnit.NANOSECONDS.sleep(wait);
-        }
-        c.setAutoCommit(false);
-        for (int j = 0; j < 12; j++) {
-          upd.setBytes(1, Payload.text(rnd, 1000));
-          upd.setLong(2, 1 + rnd.nextInt(3000));
-          upd.executeUpdate();
-        }
-        ins.setString(1, "hot-" + i);
-        ins.setBytes(2, Payload.text(rnd, 1000));
-        ins.executeUpdate();
-        c.commit();
-        c.setAutoCommit(true);
-      }
-    }
   }
 
   // ------------------------------------------------------------------ measures
@@ -211,7 +183,7 @@ public final class PerfProbe {
     Litestream.Replicating side = ls.replicate(cfg);
     try {
       awaitObjects("bounded-ls", "/snapshots/", 1);
-      hardWrites(lsDb, seconds, mb);
+      PerfWrites.hardWrites(lsDb, seconds, mb);
       Thread.sleep(3000);
     } finally {
       side.stop();
@@ -224,7 +196,7 @@ public final class PerfProbe {
     Path lwDb = copy(base, "bounded-lw");
     try (Replicator r = Replicator.of(lwDb).to(s3.replicaUri(BUCKET, "bounded-lw")).start()) {
       r.sync();
-      hardWrites(lwDb, seconds, mb);
+      PerfWrites.hardWrites(lwDb, seconds, mb);
       r.sync();
     }
     Files.deleteIfExists(out);
@@ -234,26 +206,6 @@ public final class PerfProbe {
         + " objects (%.2fx the database); Litestream replica: %s (its restore reads the latest generation)", size,
         res.get("bytes"), res.get("objects"), Long.parseLong(res.get("bytes")) / (double) size, lsShape));
     log("Litewake replica: " + shape("bounded-lw"));
-  }
-
-  /** Rewrites random rows of the whole database as fast as one connection can, in 20-row transactions. */
-  static void hardWrites(Path db, int seconds, int mb) throws Exception {
-    try (Connection c = PerfDb.open(db); PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?")) {
-      Random rnd = new Random(9);
-      int rows = mb * 950;
-      long end = System.nanoTime() + seconds * 1_000_000_000L;
-      while (System.nanoTime() < end) {
-        c.setAutoCommit(false);
-        for (int j = 0; j < 20; j++) {
-          upd.setBytes(1, Payload.text(rnd, 1000));
-          upd.setLong(2, 1 + rnd.nextInt(rows));
-          upd.executeUpdate();
-        }
-        c.commit();
-        c.setAutoCommit(true);
-        Thread.sleep(2); // hard, but leaves the replicators a share of the two cores
-      }
-    }
   }
 
   /** The SDK's async (Netty) and sync (URL connection) clients on a cold JVM: build, LIST, GETs of a prefix. */
