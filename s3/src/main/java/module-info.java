@@ -25,6 +25,7 @@ module io.litewake.s3 {
   requires software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.transfer.s3;
   requires software.amazon.awssdk.http.nio.netty;
+  requires software.amazon.awssdk.http.urlconnection; // reads and one-part uploads
   requires io.netty.transport; // the event loop group S3Replica owns and shuts down
   requires io.netty.common;
   requires org.reactivestreams; // streamed ranged GETs

@@ -24,6 +24,8 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   private static final long DEFAULT_SPOOL_LIMIT = 1L << 30;
   private Duration syncInterval;
   private Duration snapshotInterval;
+  private Double snapshotWalRatio;
+  private Integer snapshotWalObjects;
   private Duration retention;
   private Compression compression;
   private Long spoolLimit;
@@ -71,6 +73,43 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
     Checks.requirePositive(interval, "snapshotInterval");
     Checks.requireUnset(snapshotInterval, "snapshotInterval");
     snapshotInterval = interval;
+    return self();
+  }
+
+  /**
+   * Takes a snapshot, whatever {@link #snapshotInterval(Duration)} says, once the WAL shipped since
+   * the last snapshot (compressed, as stored) exceeds this multiple of the database file's size
+   * (default 1.0). A restore of the latest state reads the last snapshot plus the WAL after it, so
+   * under constant writes it then fetches about twice the database at most, however long ago the
+   * last scheduled snapshot was; the price is one more snapshot upload each time the WAL grew by
+   * that much (at most as many bytes again as the WAL itself). Larger values trade restore time and
+   * bytes for fewer snapshots.
+   *
+   * @param multipleOfDatabaseSize a positive number, such as 0.5 or 4
+   * @return this builder
+   */
+  public B snapshotWalRatio(double multipleOfDatabaseSize) {
+    Checks.requireArgument(multipleOfDatabaseSize > 0 && Double.isFinite(multipleOfDatabaseSize),
+        "snapshotWalRatio must be a positive number, was " + multipleOfDatabaseSize);
+    Checks.requireUnset(snapshotWalRatio, "snapshotWalRatio");
+    snapshotWalRatio = multipleOfDatabaseSize;
+    return self();
+  }
+
+  /**
+   * Takes a snapshot, whatever {@link #snapshotInterval(Duration)} says, once this many WAL
+   * segments were shipped since the last snapshot (default 3,600: an hour of constant writes at the
+   * default one-second sync). A restore reads every segment since the last snapshot, one request
+   * each; without this bound, 24-hour snapshots under constant writes leave up to 86,400 of them.
+   * The price is at most one snapshot upload per this many segments.
+   *
+   * @param segments a positive count
+   * @return this builder
+   */
+  public B snapshotWalObjects(int segments) {
+    Checks.requireArgument(segments > 0, "snapshotWalObjects must be positive, was " + segments);
+    Checks.requireUnset(snapshotWalObjects, "snapshotWalObjects");
+    snapshotWalObjects = segments;
     return self();
   }
 
@@ -364,6 +403,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
       ReplicationListener events) {
     ReplicationEngine engine = new ReplicationEngine(new ReplicationEngine.Config(db, replicas, owns,
         or(syncInterval, Duration.ofSeconds(1)), or(snapshotInterval, Duration.ofHours(24)),
+        snapshotWalRatio == null ? 1.0 : snapshotWalRatio, snapshotWalObjects == null ? 3600 : snapshotWalObjects,
         or(retention, Duration.ofHours(24)), keepPolicy(), appendOnly,
         uploadRateLimit == null ? 0 : uploadRateLimit, compression == null ? Compression.ZSTD : compression,
         recipients == null ? AgeRecipients.NONE : recipients, spool,

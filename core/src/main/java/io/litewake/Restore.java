@@ -11,6 +11,7 @@ import io.litewake.spi.Replica;
 import io.litewake.spi.Throttle;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class Restore {
   private boolean ifReplicaExists;
   private boolean overwrite;
   private Integer parallelism;
-  private Boolean integrityCheck;
+  private IntegrityCheck integrityCheck;
   private RestoreListener listener;
   private AgeIdentities identities;
   private AgeIdentities identityFile;
@@ -63,8 +64,10 @@ public final class Restore {
    */
   public static Restore from(URI uri) {
     Checks.requireNonNull(uri, "uri");
-    Checks.requireArgument(uri.getScheme() != null, "replica URI '" + Redact.uri(uri)
-        + "' has no scheme: use s3://bucket/prefix or file:///dir");
+    if (uri.getScheme() == null) { // messages built only when needed: the boot path stays cheap
+      throw new IllegalArgumentException("replica URI '" + Redact.uri(uri)
+          + "' has no scheme: use s3://bucket/prefix or file:///dir");
+    }
     return new Restore(uri, null);
   }
 
@@ -134,7 +137,8 @@ public final class Restore {
   }
 
   /**
-   * Does nothing (successfully) when the output file already exists.
+   * Does nothing (successfully) when the output file already exists: {@link #run()} then returns
+   * at once, without opening the replica (no store client is built, no request is sent).
    *
    * @return this
    */
@@ -188,8 +192,20 @@ public final class Restore {
    * @return this
    */
   public Restore integrityCheck(boolean enabled) {
+    return integrityCheck(enabled ? IntegrityCheck.FULL : IntegrityCheck.NONE);
+  }
+
+  /**
+   * Which SQLite check runs on the result before it is moved into place (default {@link
+   * IntegrityCheck#FULL}). Every object is checked byte by byte either way.
+   *
+   * @param check the check
+   * @return this
+   */
+  public Restore integrityCheck(IntegrityCheck check) {
+    Checks.requireNonNull(check, "integrityCheck");
     Checks.requireUnset(integrityCheck, "integrityCheck");
-    integrityCheck = enabled;
+    integrityCheck = check;
     return this;
   }
 
@@ -319,6 +335,10 @@ public final class Restore {
     Checks.requireState(target != null, "no output path: call to(Path) before run()");
     checkOptions();
     long started = System.nanoTime(); // the replica's opening (an S3 client, say) counts too
+    if (ifDatabaseMissing && Files.exists(target)) {
+      // the common boot: nothing to do, so nothing is built (no store client) and nothing is read
+      return io.litewake.internal.BootSkip.existing(target, started);
+    }
     Replica r = open("cannot restore " + target + " from ");
     try {
       Replica from = rateLimit == null ? r : r.throttled(Throttle.perSecond(rateLimit));
@@ -340,7 +360,7 @@ public final class Restore {
 
   private RestoreEngine engine(Replica r, long started) {
     return new RestoreEngine(new RestoreEngine.Request(r, target, point(), ifDatabaseMissing, ifReplicaExists,
-        overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null || integrityCheck, identities(),
+        overwrite, parallelism == null ? 16 : parallelism, integrityCheck == null ? IntegrityCheck.FULL : integrityCheck, identities(),
         started, listener));
   }
 

@@ -6,7 +6,6 @@ import io.litewake.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /** Compression streams for replica objects. */
@@ -33,6 +32,13 @@ public final class Codecs {
   }
 
   private Codecs() {}
+
+  /** Loads the native libraries of both codecs (they load on first use otherwise). */
+  static void loadNatives() {
+    com.github.luben.zstd.util.Native.load();
+    net.jpountz.lz4.LZ4Factory.fastestInstance();
+    net.jpountz.xxhash.XXHashFactory.fastestJavaInstance();
+  }
 
   /**
    * Wraps {@code out} so that what is written is compressed; closing finishes the frame.
@@ -61,7 +67,7 @@ public final class Codecs {
       case ZSTD:
         return new ZstdInputStream(in);
       case LZ4:
-        return new LZ4FrameInputStream(in);
+        return new Lz4FrameStream(in);
       default:
         throw new IllegalArgumentException("unknown compression " + c);
     }

@@ -23,8 +23,10 @@ final class HistoryState {
   Instant lastSnapshotAt = Instant.EPOCH;
   long snapIndex = -1;
   long snapOffset = -1;
-  /** WAL bytes spooled since the last snapshot (the spool limit counts these). */
+  /** WAL bytes spooled (compressed) since the last snapshot: a snapshot is due past a multiple of the database. */
   long walBytesSinceSnapshot;
+  /** WAL segments spooled since the last snapshot: a snapshot is due past a count. */
+  long walObjectsSinceSnapshot;
   /** True until the first WAL segment of a new generation is spooled (part of its baseline). */
   boolean generationStart;
   /** True while a new generation waits for its snapshot. */
@@ -50,6 +52,7 @@ final class HistoryState {
     // the spool-limit count starts over: left as it was, the first segment of the new generation
     // would trip the limit again and drop its own baseline before the snapshot was written
     walBytesSinceSnapshot = 0;
+    walObjectsSinceSnapshot = 0;
     pendingSnapshot = true;
   }
 
@@ -85,6 +88,8 @@ final class HistoryState {
     p.setProperty("snapshotAt", Long.toString(lastSnapshotAt.toEpochMilli()));
     p.setProperty("snapshotIndex", Long.toString(snapIndex));
     p.setProperty("snapshotOffset", Long.toString(snapOffset));
+    p.setProperty("walBytesSinceSnapshot", Long.toString(walBytesSinceSnapshot));
+    p.setProperty("walObjectsSinceSnapshot", Long.toString(walObjectsSinceSnapshot));
     p.setProperty("spoolSeq", Long.toString(spoolSeq));
     p.setProperty("walComplete", Boolean.toString(walComplete));
     p.setProperty("encryption", encryption);
@@ -96,5 +101,7 @@ final class HistoryState {
     lastSnapshotAt = Instant.ofEpochMilli(Long.parseLong(st.getProperty("snapshotAt", "0")));
     snapIndex = Long.parseLong(st.getProperty("snapshotIndex", "-1"));
     snapOffset = Long.parseLong(st.getProperty("snapshotOffset", "-1"));
+    walBytesSinceSnapshot = Long.parseLong(st.getProperty("walBytesSinceSnapshot", "0"));
+    walObjectsSinceSnapshot = Long.parseLong(st.getProperty("walObjectsSinceSnapshot", "0"));
   }
 }

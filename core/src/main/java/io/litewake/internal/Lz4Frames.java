@@ -19,7 +19,8 @@ final class Lz4Frames {
   static final int MAGIC = 0x184D2204;
   private static final int SKIPPABLE_MAGIC_PREFIX = 0x184D2A5; // 0x184D2A50..0x184D2A5F
   private static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
-  private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
+  /** lz4-java's Java XXH32: 3-5 GB/s here, against 1.3 GB/s for its native one (see {@link Lz4FrameStream}). */
+  private static final XXHash32 XXHASH = XXHashFactory.fastestJavaInstance().hash32();
 
   private Lz4Frames() {}
 

@@ -48,6 +48,8 @@ public final class ReplicationEngine implements AutoCloseable {
       boolean ownsReplicas,
       Duration syncInterval,
       Duration snapshotInterval,
+      double snapshotWalRatio,
+      int snapshotWalObjects,
       Duration retention,
       KeepPolicy keep,
       boolean appendOnly,
@@ -110,7 +112,7 @@ public final class ReplicationEngine implements AutoCloseable {
     try {
       shipping.connect();
       spool.open();
-      spoolLock = spool.lock();
+      spoolLock = spool.lock(); // before load(): it removes files that a running replicator may be writing
       spool.load();
       String reason = shipping.resume();
       lanes = new Lanes(spool, cfg.replicas().stream().map(Replica::location).toList());

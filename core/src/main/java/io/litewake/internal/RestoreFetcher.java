@@ -27,26 +27,27 @@ import java.util.concurrent.Semaphore;
 /**
  * Downloads the objects of a restore ahead of the thread that applies them. WAL segments download
  * in plan order on {@code parallelism} threads: small ones (at most {@link #SMALL_OBJECT} stored
- * bytes) into memory, decompressed there while the memory budget ({@link #MEMORY_BUDGET}) allows,
+ * bytes) into memory as stored, within the memory budget ({@link #MEMORY_BUDGET}),
  * larger ones to temporary files in a work directory beside the target. The snapshot is read as
  * one stream ({@link #stream}) or, after a stream broke off, downloaded to a file ({@link
  * #download}).
  *
  * <p>State: the window of downloads in flight and the position in the plan belong to the one
- * thread that restores (it calls every method; the class is not thread-safe). Download threads
- * share only the memory budget (a {@link Semaphore}) and fill the {@link Fetched} they return,
- * which the restoring thread reads after {@link Future#get()}.
+ * thread that reads the WAL segments ({@link #next()}; {@link WalMerger}'s); the snapshot thread
+ * calls only {@link #stream} and {@link #download}, which touch neither, and {@link #close()} runs
+ * once both are done. Download threads share only the memory budget (a {@link Semaphore}) and fill
+ * the {@link Fetched} they return, which the reading thread reads after {@link Future#get()}.
  */
 final class RestoreFetcher implements AutoCloseable {
   /**
    * WAL segments stored in at most this many bytes are downloaded into memory and decompressed by
-   * the download thread; larger ones go through a temporary file, like snapshots.
+   * the merge thread as it reads them; larger ones go through a temporary file, like snapshots. (Litestream's
+   * segments of a busy database are 1-4 MB: through memory, they cost no write and read-back.)
    */
-  static final int SMALL_OBJECT = 1 << 20;
+  static final int SMALL_OBJECT = 8 << 20;
   /**
-   * Bytes of small objects (compressed while downloading, then decompressed) held in memory at
-   * once, whatever the database size. A segment that would not fit is applied from its compressed
-   * bytes, streaming, on the apply thread.
+   * Bytes of small objects (compressed, as stored) held in memory at once, whatever the database
+   * size; the merge thread decompresses them as it reads them.
    */
   static final int MEMORY_BUDGET = 32 << 20;
   /** Downloads queued ahead of the apply thread at most. */
@@ -60,6 +61,7 @@ final class RestoreFetcher implements AutoCloseable {
   private final Path work;
   private final int ahead;
   private final Semaphore budget = new Semaphore(MEMORY_BUDGET);
+  private final Buffers buffers = new Buffers();
   private final Deque<Future<Fetched>> window = new ArrayDeque<>();
   /** The next segment to submit. */
   private int submitted;
@@ -145,9 +147,9 @@ final class RestoreFetcher implements AutoCloseable {
     return f;
   }
 
-  /** How many downloads in the window have finished (for logs). */
-  long finished() {
-    return window.stream().filter(Future::isDone).count();
+  /** The work directory beside the target (removed by {@link #close()}). */
+  Path workDir() {
+    return work;
   }
 
   /** Stops the downloads and deletes the work directory. */
@@ -172,11 +174,11 @@ final class RestoreFetcher implements AutoCloseable {
   private void refill() {
     while (submitted < segments.size() && window.size() < MAX_WINDOW) {
       WalSegment w = segments.get(submitted);
-      int held = (int) Math.max(1, Math.min(w.size(), Integer.MAX_VALUE));
+      int held = w.size() <= SMALL_OBJECT ? Buffers.capacity((int) Math.max(1, w.size())) : 1;
       if (w.size() <= SMALL_OBJECT && budget.tryAcquire(held)) {
         window.add(pool.submit(() -> fetchSmall(w, held)));
       } else if (window.isEmpty() || (window.size() < ahead && w.size() > SMALL_OBJECT)) {
-        window.add(pool.submit(() -> new Fetched(budget, decoder, w, fetch(stored(w)))));
+        window.add(pool.submit(() -> new Fetched(budget, buffers, decoder, w, fetch(stored(w)))));
       } else {
         break;
       }
@@ -184,33 +186,28 @@ final class RestoreFetcher implements AutoCloseable {
     }
   }
 
-  /** Downloads a small segment into memory and decompresses it if the budget allows. */
+  /**
+   * Downloads a small segment into memory, compressed (one array of its listed size): the merge
+   * thread decompresses it as it reads it, so no decompressed copy is ever held.
+   */
   private Fetched fetchSmall(WalSegment w, int held) throws IOException {
-    Fetched f = new Fetched(budget, decoder, w, null);
+    Fetched f = new Fetched(budget, buffers, decoder, w, null);
     f.permits = held;
     try {
-      byte[] raw;
+      int size = (int) w.size();
+      byte[] raw = buffers.take(size);
+      f.raw = raw;
+      int n;
       try (InputStream in = replica.open(stored(w))) { // listed, with its size: a paced replica schedules it
-        raw = in.readAllBytes();
+        n = in.readNBytes(raw, 0, size);
+        if (n == size && in.read() >= 0) {
+          throw new IOException("download of " + w.key() + " is longer than the " + w.size() + " bytes listed");
+        }
       }
-      if (raw.length < w.size()) {
-        throw new IOException("download of " + w.key() + " is truncated: got " + raw.length + " of "
-            + w.size() + " bytes");
+      if (n < w.size()) {
+        throw new IOException("download of " + w.key() + " is truncated: got " + n + " of " + w.size() + " bytes");
       }
-      BudgetSink out = new BudgetSink(budget);
-      try {
-        byte[] plain = decoder.decrypted(w.key(), raw); // raw itself when not encrypted
-        Codecs.decompressInto(w.compression(), plain, plain.length, out);
-        f.data = out.buf;
-        f.dataLen = out.len;
-        f.permits += out.reserved;
-        budget.release(held);
-        f.permits -= held;
-      } catch (IOException | RuntimeException e) {
-        // over budget, damaged or not decryptable: the apply thread decodes it streaming and reports it
-        budget.release(out.reserved);
-        f.raw = raw;
-      }
+      f.rawLength = n;
       return f;
     } catch (Throwable t) {
       f.close();
@@ -252,8 +249,8 @@ final class RestoreFetcher implements AutoCloseable {
   }
 
   /**
-   * A downloaded WAL segment: a file, stored (compressed, maybe encrypted) bytes, or decompressed
-   * bytes. Closing it releases its share of the memory budget and deletes its file.
+   * A downloaded WAL segment: a file, or its stored (compressed, maybe encrypted) bytes. Closing it
+   * releases its share of the memory budget and deletes its file.
    */
   static final class Fetched implements AutoCloseable {
     private final Semaphore budget;
@@ -261,31 +258,59 @@ final class RestoreFetcher implements AutoCloseable {
     private final WalSegment segment;
     private final Path file;
     private byte[] raw;
-    private byte[] data;
-    private int dataLen;
+    private int rawLength;
     /** Permits of the memory budget held until the segment is applied. */
     private int permits;
 
-    private Fetched(Semaphore budget, ObjectDecoder decoder, WalSegment segment, Path file) {
+    private final Buffers buffers;
+
+    private Fetched(Semaphore budget, Buffers buffers, ObjectDecoder decoder, WalSegment segment, Path file) {
       this.budget = budget;
+      this.buffers = buffers;
       this.decoder = decoder;
       this.segment = segment;
       this.file = file;
     }
 
+    /**
+     * The decrypted, decompressed content, as the WAL applier reads it.
+     *
+     * @param sink the reading thread's buffer for LZ4 segments decoded whole (reused segment after
+     *     segment; it refuses to grow past its limit, and the segment is then decoded streaming)
+     */
+    WalApplier.Source source(Lz4Frames.Sink sink) {
+      return () -> open(sink);
+    }
+
     /** The decrypted, decompressed content. */
-    InputStream open() throws IOException {
-      if (data != null) {
-        return new ByteArrayInputStream(data, 0, dataLen);
-      }
+    InputStream open(Lz4Frames.Sink sink) throws IOException {
+      Compression c = segment.compression();
       if (raw != null) {
-        return decoder.open(segment.key(), segment.compression(), new ByteArrayInputStream(raw));
+        if (ObjectDecoder.isEncrypted(raw, rawLength)) {
+          return new BufferedInputStream(decoder.open(segment.key(), c, new ByteArrayInputStream(raw, 0, rawLength)),
+              1 << 18);
+        }
+        if (c == Compression.LZ4 && sink != null) {
+          sink.len = 0;
+          try {
+            Lz4Frames.decode(raw, 0, rawLength, sink);
+            return new ByteArrayInputStream(sink.buf, 0, sink.len);
+          } catch (Lz4Frames.Unsupported | OverBudget e) {
+            // dependent blocks, or larger than the sink may grow: decoded streaming below
+          }
+        }
+        // buffered: the applier reads frame by frame, the decoder (one JNI call a read) in large blocks
+        return new BufferedInputStream(Codecs.decompress(c, new ByteArrayInputStream(raw, 0, rawLength)), 1 << 18);
       }
-      return decoder.open(segment.key(), segment.compression(), Files.newInputStream(file));
+      return new BufferedInputStream(decoder.open(segment.key(), c, Files.newInputStream(file)), 1 << 18);
     }
 
     @Override
     public void close() throws IOException {
+      if (raw != null) {
+        buffers.give(raw);
+        raw = null;
+      }
       budget.release(permits);
       permits = 0;
       if (file != null) {
@@ -294,28 +319,21 @@ final class RestoreFetcher implements AutoCloseable {
     }
   }
 
-  /** Output buffer that takes its growth from the memory budget, never waiting for it. */
-  private static final class BudgetSink extends Lz4Frames.Sink {
-    final Semaphore budget;
-    int reserved;
-
-    BudgetSink(Semaphore budget) {
-      super(0);
-      this.budget = budget;
-    }
-
-    @Override
-    void reserve(int bytes) throws IOException {
-      if (!budget.tryAcquire(bytes)) {
-        throw new OverBudget();
+  /** A reusable LZ4 output buffer that refuses to grow past {@code limit} bytes. */
+  static Lz4Frames.Sink sink(int limit) {
+    return new Lz4Frames.Sink(1 << 20) {
+      @Override
+      void reserve(int bytes) throws IOException {
+        if ((long) buf.length + bytes > limit) {
+          throw new OverBudget();
+        }
       }
-      reserved += bytes;
-    }
+    };
   }
 
   private static final class OverBudget extends IOException {
     OverBudget() {
-      super("over the restore memory budget");
+      super("over the memory limit of a decoded segment");
     }
 
     @Override
@@ -352,6 +370,43 @@ final class RestoreFetcher implements AutoCloseable {
         return super.read(b, off, len);
       } catch (IOException e) {
         throw new SourceFailed(e);
+      }
+    }
+  }
+
+  /**
+   * Reused arrays for compressed segments, by power-of-two capacity: a restore of a hundred
+   * segments allocates a few large arrays instead of a hundred (each a humongous object for G1 in
+   * a small heap). Arrays in use are bounded by the memory budget, whose permits count capacity;
+   * arrays kept for reuse by {@link #KEPT} bytes.
+   */
+  static final class Buffers {
+    static final int KEPT = 8 << 20;
+    private final java.util.concurrent.ConcurrentLinkedDeque<byte[]> free = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong keptBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The capacity class of {@code size} bytes: the next power of two, at least 64 KiB. */
+    static int capacity(int size) {
+      return Math.max(1 << 16, Integer.highestOneBit(Math.max(1, size - 1)) << 1);
+    }
+
+    byte[] take(int size) {
+      int cap = capacity(size);
+      for (java.util.Iterator<byte[]> it = free.iterator(); it.hasNext(); ) {
+        byte[] b = it.next();
+        if (b.length == cap && free.removeFirstOccurrence(b)) {
+          keptBytes.addAndGet(-cap);
+          return b;
+        }
+      }
+      return new byte[cap];
+    }
+
+    void give(byte[] b) {
+      if (keptBytes.addAndGet(b.length) <= KEPT) {
+        free.push(b);
+      } else {
+        keptBytes.addAndGet(-b.length);
       }
     }
   }

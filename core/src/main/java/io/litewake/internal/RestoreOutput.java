@@ -1,5 +1,6 @@
 package io.litewake.internal;
 
+import io.litewake.IntegrityCheck;
 import io.litewake.LitewakeException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,7 +17,7 @@ import java.sql.Statement;
 /**
  * The atomic output of a restore. The database is assembled in a temporary file beside the
  * target ({@code .<name>.litewake-restore-<hex>}); {@link #seal()} fsyncs and closes it, {@link
- * #integrityCheck()} may run {@code PRAGMA integrity_check} on it, and {@link #commit()} removes
+ * #check} may run {@code PRAGMA integrity_check} or {@code quick_check} on it, and {@link #commit()} removes
  * stale {@code -wal} and {@code -shm} files beside the target, renames the temporary file over
  * the target and fsyncs the directory. {@link #close()} removes the temporary file and any
  * {@code -wal}, {@code -shm} or {@code -journal} SQLite left beside it, so a restore that fails
@@ -29,6 +30,9 @@ final class RestoreOutput implements AutoCloseable {
   private final Path target;
   private final Path tmp;
   private final FileChannel channel;
+  /** The early flush, until {@link #seal()} joined it. */
+  private Thread flush;
+  private volatile IOException flushFailed;
 
   private RestoreOutput(Path target, Path tmp, FileChannel channel) {
     this.target = target;
@@ -71,6 +75,15 @@ final class RestoreOutput implements AutoCloseable {
     }
   }
 
+  /** Loads SQLite's native library (on first use otherwise). */
+  static void loadSqlite() {
+    try {
+      org.sqlite.SQLiteJDBCLoader.initialize();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Creates the temporary file.
    *
@@ -88,21 +101,58 @@ final class RestoreOutput implements AutoCloseable {
     return channel;
   }
 
-  /** Fsyncs and closes the temporary file. */
+  /**
+   * Starts writing the file's pages to disk on a daemon thread (what is written later is flushed
+   * by {@link #seal()}): the disk works while the WAL pages are merged in and the SQLite check
+   * reads the file.
+   */
+  void startFlush() {
+    if (flush != null) {
+      return;
+    }
+    flush = new Thread(() -> {
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        flushFailed = e; // seal() fsyncs again and reports
+      }
+    }, "litewake-restore-flush-" + target.getFileName());
+    flush.setDaemon(true);
+    flush.start();
+  }
+
+  /** Fsyncs and closes the temporary file (after the flush {@link #startFlush()} began). */
   void seal() throws IOException {
+    joinFlush();
     channel.force(true);
     channel.close();
   }
 
+  private void joinFlush() throws IOException {
+    if (flush != null) {
+      try {
+        flush.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("restore interrupted while flushing " + tmp);
+      }
+      flush = null;
+    }
+  }
+
   /**
-   * Runs {@code PRAGMA integrity_check} on the sealed temporary file.
+   * Runs {@code PRAGMA integrity_check} or {@code quick_check} on the sealed temporary file.
    *
    * @throws LitewakeException if SQLite finds a problem or cannot open the file
    */
-  void integrityCheck() {
+  void check(IntegrityCheck check) {
+    if (check == IntegrityCheck.NONE) {
+      return;
+    }
+    String pragma = check == IntegrityCheck.QUICK ? "quick_check" : "integrity_check";
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + tmp); Statement s = c.createStatement()) {
       StringBuilder problems = new StringBuilder();
-      try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+      try (ResultSet rs = s.executeQuery("PRAGMA " + pragma)) {
         while (rs.next()) {
           String line = rs.getString(1);
           if (!"ok".equals(line)) {
@@ -111,11 +161,11 @@ final class RestoreOutput implements AutoCloseable {
         }
       }
       if (problems.length() > 0) {
-        throw new LitewakeException("restored database failed PRAGMA integrity_check: " + problems
+        throw new LitewakeException("restored database failed PRAGMA " + pragma + ": " + problems
             + "nothing was written to " + target + "; restore an earlier point in time or generation");
       }
     } catch (SQLException e) {
-      throw new LitewakeException("restored database cannot be opened for PRAGMA integrity_check: " + e.getMessage()
+      throw new LitewakeException("restored database cannot be opened for PRAGMA " + pragma + ": " + e.getMessage()
           + "; nothing was written to " + target, e);
     }
   }
@@ -159,6 +209,7 @@ final class RestoreOutput implements AutoCloseable {
   /** Removes whatever is left of the temporary file (nothing after {@link #commit()}). */
   @Override
   public void close() throws IOException {
+    joinFlush();
     channel.close();
     for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
       Files.deleteIfExists(Path.of(tmp + suffix));

@@ -13,7 +13,9 @@ import org.slf4j.Logger;
 
 /**
  * Writes snapshots of the whole database file into the spool: the one a new generation starts
- * with, and a new one every snapshot interval when the database changed. The file is read through
+ * with, a new one every snapshot interval when the database changed, and one as soon as the WAL
+ * shipped since the last snapshot passes a multiple of the database's size or a count of segments
+ * (so that a restore never reads much more than the database). The file is read through
  * the never-closed channel of {@link DbFiles}, under the {@link ReadHold} of the pass that calls
  * it. Used by the pass strand only ({@link Shipping}).
  *
@@ -30,12 +32,17 @@ final class Snapshotter {
   private final HistoryState state;
   private final ObjectEncoder encoder;
   private final Duration interval;
+  private final double walRatio;
+  private final int walObjects;
+  /** The WAL index at which the WAL since the last snapshot passed a bound, or -1. */
+  private long boundIndex = -1;
   private final Clock clock;
   private final ReplicationListener listener;
   private final boolean distinctKeys;
 
   Snapshotter(Path db, String name, Logger log, Spool spool, HistoryState state, ObjectEncoder encoder,
-      Duration interval, Clock clock, ReplicationListener listener, boolean distinctKeys) {
+      Duration interval, double walRatio, int walObjects, Clock clock, ReplicationListener listener,
+      boolean distinctKeys) {
     this.db = db;
     this.name = name;
     this.log = log;
@@ -43,6 +50,8 @@ final class Snapshotter {
     this.state = state;
     this.encoder = encoder;
     this.interval = interval;
+    this.walRatio = walRatio;
+    this.walObjects = walObjects;
     this.clock = clock;
     this.listener = listener;
     this.distinctKeys = distinctKeys;
@@ -56,16 +65,48 @@ final class Snapshotter {
     return distinctKeys && state.index == state.snapIndex;
   }
 
-  /** True when the snapshot interval passed and something was written since the last snapshot. */
-  boolean due() {
-    if (clock.instant().isBefore(state.lastSnapshotAt.plus(interval))) {
+  /**
+   * True when something was written since the last snapshot and either the snapshot interval
+   * passed, or the WAL shipped since then passed the size or count bound. A restore reads the
+   * snapshot's whole WAL index from its start, so a snapshot for the bound waits for the WAL index
+   * that passed it to end (the next begins at the next checkpoint and restart, within
+   * {@code maxCheckpointPages}), unless the WAL grew past one and a half times the bound meanwhile.
+   */
+  boolean due() throws IOException {
+    if (state.snapIndex == state.index && state.snapOffset == state.offset) {
       return false;
     }
-    return state.snapIndex != state.index || state.snapOffset != state.offset;
+    if (!clock.instant().isBefore(state.lastSnapshotAt.plus(interval))) {
+      return true;
+    }
+    double bytesBound = walRatio * DbFiles.reader(db).size();
+    boolean over = state.walObjectsSinceSnapshot >= walObjects || state.walBytesSinceSnapshot > bytesBound;
+    if (!over) {
+      return false;
+    }
+    if (boundIndex < 0) {
+      boundIndex = state.index;
+      log.debug("litewake [{}]: {} WAL segments, {} bytes since the last snapshot (bounds {}, {}): a snapshot is due"
+          + " once WAL index {} ends", name, state.walObjectsSinceSnapshot, state.walBytesSinceSnapshot, walObjects,
+          (long) bytesBound, boundIndex);
+    }
+    return state.index > boundIndex || state.walObjectsSinceSnapshot >= walObjects + walObjects / 2
+        || state.walBytesSinceSnapshot > 1.5 * bytesBound;
   }
 
-  /** Spools a snapshot of the database as it is under the current hold, at the current index. */
+  /** Spools a snapshot of the database as it is under the current hold, at the current index, at full speed. */
   void write() throws IOException {
+    write(false);
+  }
+
+  /**
+   * Spools a snapshot of the database as it is under the current hold, at the current index.
+   *
+   * @param paced whether to rest as long as it worked after each megabyte (a snapshot taken while
+   *     the application runs: it then takes at most about half of a core, leaving the application
+   *     its own on a small machine)
+   */
+  void write(boolean paced) throws IOException {
     Hooks.run(Hooks.beforeSnapshot);
     DbFiles.Reader ch = DbFiles.reader(db);
     long size = ch.size();
@@ -75,6 +116,7 @@ final class Snapshotter {
     try (OutputStream out = encoder.open(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16),
         Codecs.SNAPSHOT_LEVEL)) {
       while (pos < size) {
+        long chunkStart = paced ? System.nanoTime() : 0;
         int want = (int) Math.min(buf.length, size - pos);
         int n = ch.read(pos, buf, 0, want);
         if (pos == 0 && n >= 100 && !DbFiles.isSqliteHeader(buf)) {
@@ -85,6 +127,9 @@ final class Snapshotter {
         if (n < want) {
           break;
         }
+        if (paced) {
+          rest(System.nanoTime() - chunkStart);
+        }
       }
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
@@ -94,10 +139,21 @@ final class Snapshotter {
     Spool.Entry e = spool.add(key, tmp, true, Instant.now(), null, true);
     state.walBytesSinceSnapshot = 0;
     state.generationStart = false; // WAL spooled from now on is after the snapshot, baseline or not
+    state.walObjectsSinceSnapshot = 0;
+    boundIndex = -1;
     state.lastSnapshotAt = clock.instant();
     state.snapIndex = state.index;
     state.snapOffset = state.offset;
     log.debug("litewake [{}]: snapshot of {} bytes spooled as {}", name, pos, key);
     listener.snapshotTaken(key, e.size());
+  }
+
+  private static void rest(long workedNanos) throws IOException {
+    try {
+      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(Math.min(workedNanos, 50_000_000L));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("snapshot interrupted");
+    }
   }
 }

@@ -67,6 +67,7 @@ public final class Spool {
     }
   }
 
+  private boolean prepared;
   /** True if {@link #open()} created the directory (a first start). */
   private boolean created;
 

@@ -5,19 +5,19 @@ import io.litewake.WalSegment;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Applies the WAL segments of one generation, in order, to the database file being restored,
- * checking every byte on the way: each WAL index starts with a valid header of the snapshot's
- * page size, segments are contiguous (each starts where the previous one ended), every frame
- * verifies with {@link WalScanner#checkFrame} (salts and cumulative checksum, the verifier
- * replication uses), no frame names page 0, and every segment ends on a commit frame. At the end
- * of each WAL index the file is cut to the size its last commit gives.
+ * Reads the WAL segments of one generation, in order, into a {@link PageMerge}, checking every
+ * byte on the way: each WAL index starts with a valid header of the snapshot's page size,
+ * segments are contiguous (each starts where the previous one ended), every frame verifies with
+ * {@link WalScanner#checkFrame} (salts and cumulative checksum, the verifier replication uses), no
+ * frame names page 0, and every segment ends on a commit frame. Frames count once their commit
+ * frame is read; at the end of each WAL index the pages past its last commit are dropped. {@link
+ * #finish()} writes the last committed version of every page into the database, once.
  *
  * <p>State: the position (WAL index, offset, running checksum, header of the current WAL index)
- * belongs to the one thread that restores; the class is not thread-safe.
+ * and the merge belong to the one thread that reads the segments; the class is not thread-safe.
  */
 final class WalApplier {
   /** Where the decompressed bytes of a segment come from. */
@@ -30,26 +30,43 @@ final class WalApplier {
   private final String generation;
   private final int dbPageSize;
   private final FileChannel db;
+  private final PageMerge merge;
   private final int[] ck = new int[2];
   private long index;
   private boolean started;
   private Wal.Header header;
   private byte[] frame;
   private long offset;
-  private long commitPages = -1;
 
   /**
-   * Creates an applier whose first segment must be at offset 0 of WAL {@code firstIndex}.
+   * Creates an applier whose first segment must be at offset 0 of WAL {@code firstIndex}, merging
+   * in memory and writing into {@code db} at {@link #finish()}.
    *
    * @param location the replica, for messages
    * @param dbPageSize the page size of the snapshot written to {@code db}
    */
   WalApplier(String location, String generation, long firstIndex, int dbPageSize, FileChannel db) {
+    this(location, generation, firstIndex, new PageMerge(dbPageSize, tempDir(), PageMerge.DEFAULT_MEMORY), db);
+  }
+
+  /**
+   * Creates an applier whose first segment must be at offset 0 of WAL {@code firstIndex}, merging
+   * into {@code merge}; {@code db} (if not null) receives the pages at {@link #finish()}.
+   *
+   * @param location the replica, for messages
+   * @param merge where the committed pages go; its page size is the snapshot's
+   */
+  WalApplier(String location, String generation, long firstIndex, PageMerge merge, FileChannel db) {
     this.location = location;
     this.generation = generation;
     this.index = firstIndex;
-    this.dbPageSize = dbPageSize;
+    this.dbPageSize = merge.pageSize();
+    this.merge = merge;
     this.db = db;
+  }
+
+  private static java.nio.file.Path tempDir() {
+    return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /** The WAL index of the last segment applied (the first index before any). */
@@ -75,10 +92,9 @@ final class WalApplier {
       if (w.index() != expected) {
         throw RestoreErrors.missingIndex(location, generation, expected, w.compression());
       }
-      finish();
+      merge.endWal();
       index = expected;
       offset = 0;
-      commitPages = -1;
       started = true;
     }
     if (w.offset() != offset) {
@@ -98,12 +114,19 @@ final class WalApplier {
     }
   }
 
-  /** Cuts the file to the size the last commit of the current WAL index gives. */
+  /**
+   * Ends the last WAL index and, when the applier was given the database, writes the merged pages
+   * into it (in page order) and gives it the size of the last commit.
+   *
+   * @throws RestoreOutput.WriteFailed if the database file cannot be written
+   */
   void finish() throws IOException {
-    if (commitPages > 0) {
-      long size = commitPages * header.pageSize();
-      if (db.size() > size) {
-        db.truncate(size);
+    merge.endWal();
+    if (db != null) {
+      try {
+        merge.writeTo(db);
+      } finally {
+        merge.close();
       }
     }
   }
@@ -145,16 +168,19 @@ final class WalApplier {
             "checksum mismatch in frame at WAL offset " + offset, null);
         case VALID -> { }
       }
-      long pgno = Integer.toUnsignedLong(Wal.u32(frame, 0));
+      int pgno = Wal.u32(frame, 0);
       if (pgno == 0) {
         throw RestoreErrors.damaged(location, w.key(), "frame at WAL offset " + offset + " names page 0", null);
       }
-      RestoreOutput.write(db, ByteBuffer.wrap(frame, Wal.FRAME_HEADER_SIZE, header.pageSize()),
-          (pgno - 1) * header.pageSize());
+      if (pgno < 0) {
+        throw RestoreErrors.damaged(location, w.key(), "frame at WAL offset " + offset + " names page "
+            + Integer.toUnsignedLong(pgno) + ", past what a restore supports", null);
+      }
+      merge.frame(pgno, frame, Wal.FRAME_HEADER_SIZE);
       int commit = Wal.u32(frame, 4);
       lastWasCommit = commit != 0;
       if (lastWasCommit) {
-        commitPages = Integer.toUnsignedLong(commit);
+        merge.commit(Integer.toUnsignedLong(commit));
       }
       offset += fs;
       frames++;

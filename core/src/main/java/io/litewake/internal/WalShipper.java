@@ -180,6 +180,7 @@ final class WalShipper {
       state.generationStart = false; // the WAL as it was at the snapshot: part of the baseline
     } else {
       state.walBytesSinceSnapshot += added.size();
+      state.walObjectsSinceSnapshot++;
     }
     if (keyOffset == 0) {
       state.header = h;

@@ -33,12 +33,15 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * A {@link Replica} in an S3 bucket (or access point) on the AWS SDK v2, for AWS S3 and
  * S3-compatible stores (MinIO, R2, B2, S3Proxy, ...).
  *
- * <p>Uploads go through the {@link S3TransferManager} over the SDK's Java multipart {@link
- * S3AsyncClient}: objects larger than the part size upload as parallel parts. Every request
- * Litewake makes carries a {@code Content-MD5} of the bytes it sends (per part for multipart
- * uploads), so a store or proxy that changes a byte fails the upload; ETags that are MD5s are
- * checked too. Downloads fetch byte ranges in parallel straight into the target file. Memory
- * stays bounded whatever the object size.
+ * <p>Reads (LIST, GET, parallel ranged GETs) and uploads of one part go through the SDK's
+ * synchronous client on the JDK's URL connection, built on a background thread when the replica
+ * is opened (on a cold JVM it answers a first LIST in half the time of the Netty client); objects
+ * larger than the part size upload as parallel parts through the {@link S3TransferManager} over
+ * the SDK's multipart {@link S3AsyncClient}, built on first use. Replicas of one process with the
+ * same store, location and credentials share these clients. Every upload Litewake makes carries a
+ * {@code Content-MD5} of the bytes it sends (per part for multipart uploads), so a store or proxy
+ * that changes a byte fails the upload; ETags that are MD5s are checked too. Memory stays bounded
+ * whatever the object size.
  *
  * <p>Only four IAM actions are used: {@code s3:ListBucket} (always with a prefix ending in
  * {@code /}), {@code s3:GetObject}, {@code s3:PutObject} and {@code s3:DeleteObject}; restoring
@@ -75,7 +78,7 @@ public final class S3Replica implements Replica {
   private final BatchDelete batchDelete;
 
   private S3Replica(S3Config config) {
-    this(config, S3Clients.create(config), true, null);
+    this(config, S3Clients.acquire(config), true, null);
     LOG.info("{}: S3 replica opened ({}, part size {} MiB, upload concurrency {})", config.location(),
         clients.context().endpointDescription(), config.partSize() >> 20, config.uploadConcurrency());
     io.litewake.s3.internal.S3Errors.warnIfArchived(config);

@@ -62,7 +62,9 @@ public final class BatchDelete {
         .delete(Delete.builder().objects(batch).quiet(true).build()).build();
     String first = access.where(batch.get(0).key())
         + (batch.size() > 1 ? " and " + (batch.size() - 1) + " more" : "");
-    DeleteObjectsResponse resp = access.await(access.plain().deleteObjects(req), "s3:DeleteObject", first);
+    software.amazon.awssdk.services.s3.S3Client sync = access.sync();
+    DeleteObjectsResponse resp = sync != null ? access.call(() -> sync.deleteObjects(req), "s3:DeleteObject", first)
+        : access.await(access.plain().deleteObjects(req), "s3:DeleteObject", first);
     if (!resp.hasErrors() || resp.errors().isEmpty()) {
       return;
     }

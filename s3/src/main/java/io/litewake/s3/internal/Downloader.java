@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,9 @@ import software.amazon.awssdk.core.FileTransformerConfiguration;
 import software.amazon.awssdk.core.FileTransformerConfiguration.FailureBehavior;
 import software.amazon.awssdk.core.FileTransformerConfiguration.FileWriteOption;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
@@ -63,11 +67,21 @@ public final class Downloader {
    */
   public InputStream open(String key) throws IOException {
     String full = access.full(key);
-    InputStream in = access.await(
-        access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toBlockingInputStream()),
-        "s3:GetObject", access.where(full));
+    InputStream in = get(full);
     // size unknown: paced as it is read (a small object, such as the claim)
     return access.throttle() == null ? in : io.litewake.internal.Paced.input(in, access.throttle());
+  }
+
+  /** One unpaced GET: on the synchronous client when there is one. */
+  private InputStream get(String full) throws IOException {
+    S3Client sync = access.sync();
+    if (sync != null) {
+      GetObjectRequest req = access.get(full).build();
+      return access.call(() -> sync.getObject(req), "s3:GetObject", access.where(full));
+    }
+    return access.await(
+        access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toBlockingInputStream()),
+        "s3:GetObject", access.where(full));
   }
 
   /**
@@ -95,8 +109,7 @@ public final class Downloader {
     if (t != null) {
       if (object.size() <= pacedRange(t)) {
         t.acquire(object.size());
-        return access.await(access.plain().getObject(access.get(full).build(),
-            AsyncResponseTransformer.toBlockingInputStream()), "s3:GetObject", access.where(full));
+        return get(full);
       }
       return new RangedReader(access, full, object.size(), concurrency, pacedRange(t), t);
     }
@@ -128,6 +141,19 @@ public final class Downloader {
         if (t != null) {
           t.acquire(size);
         }
+      }
+      if (size <= rangeSize && access.sync() != null) {
+        long got;
+        Long expected;
+        try (ResponseInputStream<GetObjectResponse> in = (ResponseInputStream<GetObjectResponse>) get(full)) {
+          got = Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          expected = in.response().contentLength();
+        }
+        if (expected != null && expected != got) {
+          throw new IOException("download of " + access.where(full) + " is truncated: got " + got
+              + " of " + expected + " bytes");
+        }
+      } else if (size <= rangeSize) {
         GetObjectResponse resp = access.await(
             access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toFile(target,
                 FileTransformerConfiguration.builder()
@@ -158,6 +184,10 @@ public final class Downloader {
   /** Parallel ranged GETs into the file; with a throttle, each asked for when the schedule reaches it. */
   private void downloadRanges(String full, long size, Path target, long rangeSize, Throttle throttle)
       throws IOException {
+    if (access.sync() != null) {
+      downloadRangesSync(full, size, target, rangeSize, throttle);
+      return;
+    }
     String where = access.where(full);
     try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE,
         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -222,6 +252,82 @@ public final class Downloader {
     long got = Files.size(target);
     if (got != size) {
       throw new IOException("download of " + where + " wrote " + got + " bytes, expected " + size);
+    }
+  }
+
+  /**
+   * Ranged GETs on the synchronous client, {@code concurrency} at once, each written at its place in
+   * the file; with a throttle, each asked for when the schedule reaches it.
+   */
+  private void downloadRangesSync(String full, long size, Path target, long rangeSize, Throttle throttle)
+      throws IOException {
+    String where = access.where(full);
+    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      List<CompletableFuture<Void>> futures = new ArrayList<>();
+      AtomicReference<String> etag = new AtomicReference<>();
+      Semaphore slots = new Semaphore(concurrency);
+      try {
+        for (long start = 0; start < size; start += rangeSize) {
+          long s0 = start;
+          long end = Math.min(size, start + rangeSize) - 1;
+          if (throttle != null) {
+            throttle.acquire(end - s0 + 1);
+          }
+          slots.acquire();
+          futures.add(CompletableFuture.runAsync(() -> {
+            try {
+              writeRange(ch, full, s0, end, size, etag);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            } finally {
+              slots.release();
+            }
+          }, RangedReader.POOL));
+          if (futures.stream().anyMatch(CompletableFuture::isCompletedExceptionally)) {
+            break;
+          }
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get();
+      } catch (InterruptedException e) {
+        futures.forEach(f -> f.cancel(true));
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("download of " + where + " was interrupted");
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        throw c instanceof java.io.UncheckedIOException u ? u.getCause() : access.translate(c, "s3:GetObject", where);
+      }
+      if (ch.size() != size) {
+        throw new IOException("download of " + where + " wrote " + ch.size() + " bytes, expected " + size);
+      }
+    }
+  }
+
+  private void writeRange(FileChannel ch, String full, long start, long end, long size, AtomicReference<String> etag)
+      throws IOException {
+    GetObjectRequest req = access.get(full).range("bytes=" + start + "-" + end).build();
+    S3Client sync = access.sync();
+    try (ResponseInputStream<GetObjectResponse> in =
+        access.call(() -> sync.getObject(req), "s3:GetObject", access.where(full))) {
+      GetObjectResponse resp = in.response();
+      String first = resp.eTag() == null ? etag.get() : etag.updateAndGet(e -> e == null ? resp.eTag() : e);
+      String problem = RangedReader.rangeProblem(resp, resp.contentLength(), start, end - start + 1, size, first);
+      if (problem != null) {
+        throw new IOException("download of " + access.where(full) + " failed: " + problem);
+      }
+      byte[] buf = new byte[1 << 16];
+      long pos = start;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, n);
+        while (b.hasRemaining()) {
+          pos += ch.write(b, pos);
+        }
+      }
+      if (pos != end + 1) {
+        throw new IOException("download of " + access.where(full) + " failed: range at " + start + " ended after "
+            + (pos - start) + " of " + (end - start + 1) + " bytes");
+      }
     }
   }
 }

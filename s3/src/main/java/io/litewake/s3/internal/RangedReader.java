@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import io.litewake.spi.Throttle;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
@@ -24,6 +27,20 @@ public final class RangedReader extends InputStream {
   public static final int RANGE = 4 * 1024 * 1024;
   /** Ranged GETs in flight at most: the stream's memory is this times {@link #RANGE}. */
   public static final int AHEAD = 4;
+  /** The threads of ranged GETs on the synchronous client (daemon, ended after 30 s idle). */
+  static final java.util.concurrent.ExecutorService POOL;
+
+  static {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ThreadPoolExecutor p = new java.util.concurrent.ThreadPoolExecutor(64, 64, 30,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "litewake-s3-get-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    p.allowCoreThreadTimeOut(true);
+    POOL = p;
+  }
 
   private final S3Access access;
   private final String full;
@@ -110,15 +127,36 @@ public final class RangedReader extends InputStream {
     while (ahead.size() < limit && requested < size) {
       long end = Math.min(size, requested + rangeSize) - 1;
       byte[] buffer = free.isEmpty() ? new byte[rangeSize] : free.pop();
-      String range = "bytes=" + requested + "-" + end;
+      GetObjectRequest req = access.get(full).range("bytes=" + requested + "-" + end).build();
       long wait = throttle == null ? 0 : throttle.reserve(end - requested + 1);
-      if (wait <= 0) {
-        ahead.add(access.plain().getObject(access.get(full).range(range).build(), new IntoArray(buffer)));
+      if (access.sync() != null) {
+        Executor on = wait <= 0 ? POOL : CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS, POOL);
+        ahead.add(CompletableFuture.supplyAsync(() -> fetchSync(req, buffer), on));
+      } else if (wait <= 0) {
+        ahead.add(access.plain().getObject(req, new IntoArray(buffer)));
       } else {
         ahead.add(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS))
-            .thenCompose(v -> access.plain().getObject(access.get(full).range(range).build(), new IntoArray(buffer))));
+            .thenCompose(v -> access.plain().getObject(req, new IntoArray(buffer))));
       }
       requested = end + 1;
+    }
+  }
+
+  /** One ranged GET on the synchronous client, read into {@code buffer} (on a {@link #POOL} thread). */
+  private IntoArray fetchSync(GetObjectRequest req, byte[] buffer) {
+    try (ResponseInputStream<GetObjectResponse> in = access.sync().getObject(req)) {
+      IntoArray r = new IntoArray(buffer);
+      r.buffer = buffer;
+      r.response = in.response();
+      int n = in.readNBytes(buffer, 0, buffer.length);
+      if (n == buffer.length && in.read() >= 0) {
+        throw new java.io.UncheckedIOException(new IOException("range answered with more than the " + buffer.length
+            + " bytes asked for (does the store support Range requests?)"));
+      }
+      r.length = n;
+      return r;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

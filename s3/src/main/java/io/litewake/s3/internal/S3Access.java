@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -26,7 +27,7 @@ public final class S3Access {
 
   private final String bucket;
   private final String keyPrefix;
-  private final S3AsyncClient plain;
+  private final S3Clients clients;
   private final SseSettings sse;
   private final S3Errors.Context context;
   /** Paces transfers, or null. */
@@ -54,11 +55,11 @@ public final class S3Access {
   public S3Access(S3Config config, S3Clients clients, Throttle throttle) {
     this.bucket = config.bucket();
     this.keyPrefix = config.keyPrefix();
-    this.plain = clients.plain();
+    this.clients = clients;
     this.sse = config.sse();
     this.context = clients.context();
     this.throttle = throttle;
-    this.pacesInside = clients.pacing() != null;
+    this.pacesInside = clients.pacesInside();
   }
 
   /**
@@ -106,8 +107,11 @@ public final class S3Access {
       if (token != null) {
         req.continuationToken(token);
       }
-      ListObjectsV2Response resp =
-          await(plain.listObjectsV2(req.build()), "s3:ListBucket", where(full));
+      ListObjectsV2Request request = req.build();
+      S3Client sync = clients.sync();
+      ListObjectsV2Response resp = sync != null
+          ? call(() -> sync.listObjectsV2(request), "s3:ListBucket", where(full))
+          : await(clients.plain().listObjectsV2(request), "s3:ListBucket", where(full));
       for (S3Object o : resp.contents()) {
         String key = o.key();
         if (!key.startsWith(keyPrefix) || key.endsWith("/")) {
@@ -164,7 +168,9 @@ public final class S3Access {
    */
   public HeadObjectResponse head(String fullKey) throws IOException {
     HeadObjectRequest req = sse.apply(HeadObjectRequest.builder().bucket(bucket).key(fullKey)).build();
-    return await(plain.headObject(req), "s3:GetObject", where(fullKey));
+    S3Client sync = clients.sync();
+    return sync != null ? call(() -> sync.headObject(req), "s3:GetObject", where(fullKey))
+        : await(clients.plain().headObject(req), "s3:GetObject", where(fullKey));
   }
 
   /**
@@ -188,8 +194,35 @@ public final class S3Access {
       ie.initCause(e);
       throw ie;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof java.io.UncheckedIOException u) {
+        throw u.getCause();
+      }
       throw S3Errors.translate(e.getCause(), action, what, context);
     } catch (RuntimeException e) {
+      throw S3Errors.translate(e, action, what, context);
+    }
+  }
+
+  /**
+   * Runs a call of the synchronous client and translates its failure.
+   *
+   * @param <T> the answer type
+   * @param call the call
+   * @param action the IAM action it needs, for messages
+   * @param what the object or prefix, for messages
+   * @return the answer
+   * @throws InterruptedIOException if the thread was interrupted
+   * @throws IOException the translated failure
+   */
+  public <T> T call(java.util.function.Supplier<T> call, String action, String what) throws IOException {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+        InterruptedIOException ie = new InterruptedIOException(action + " on " + what + " was interrupted");
+        ie.initCause(e);
+        throw ie;
+      }
       throw S3Errors.translate(e, action, what, context);
     }
   }
@@ -216,12 +249,21 @@ public final class S3Access {
   }
 
   /**
-   * The client without the multipart wrapper.
+   * The async client without the multipart wrapper (built on first use).
    *
    * @return the plain client
    */
   public S3AsyncClient plain() {
-    return plain;
+    return clients.plain();
+  }
+
+  /**
+   * The synchronous client (built on first use).
+   *
+   * @return the client, or null with the caller's asynchronous client
+   */
+  public S3Client sync() {
+    return clients.sync();
   }
 
   /**

@@ -9,16 +9,18 @@ import java.util.HexFormat;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.StorageClass;
-import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.awssdk.transfer.s3.model.FileUpload;
 import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
 
 /**
- * Uploads files through the S3 Transfer Manager (parallel parts above the part size) with the
+ * Uploads files, one part with one PUT on the synchronous client, larger ones through the S3
+ * Transfer Manager (parallel parts above the part size), with the
  * storage class of their kind and the replica's encryption, and proves each upload: the {@link
  * IntegrityInterceptor} of a client built by Litewake sends a {@code Content-MD5} per request, and
  * an upload whose answer does not prove the whole object (multipart, no MD5 ETag, the caller's
@@ -30,11 +32,10 @@ public final class Uploader {
   private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
 
   private final S3Access access;
-  private final S3TransferManager transferManager;
+  private final S3Clients clients;
   /** Null with the caller's client. */
   private final IntegrityInterceptor integrity;
   /** Null with the caller's client. */
-  private final PacedHttpClient pacing;
   private final String bucket;
   private final String location;
   private final StorageClass snapshotStorageClass;
@@ -52,9 +53,8 @@ public final class Uploader {
    */
   public Uploader(S3Config config, S3Clients clients, S3Access access) {
     this.access = access;
-    this.transferManager = clients.transferManager();
+    this.clients = clients;
     this.integrity = clients.integrity();
-    this.pacing = clients.pacing();
     this.bucket = config.bucket();
     this.location = config.location();
     this.snapshotStorageClass = config.snapshotStorageClass();
@@ -121,17 +121,26 @@ public final class Uploader {
     if (integrity != null) {
       integrity.register(full, new IntegrityInterceptor.Upload(source, size, partSize, etagIsMd5));
     }
-    if (access.throttle() != null && pacing != null) {
+    PacedHttpClient pacing = access.throttle() != null ? clients.pacing() : null;
+    if (pacing != null) {
       pacing.register(full, access.throttle());
     } else if (access.pacesWholeUploads()) {
       access.throttle().acquire(size);
     }
     boolean verifiedWhole = false;
     try {
-      FileUpload upload =
-          transferManager.uploadFile(
-              UploadFileRequest.builder().putObjectRequest(req.build()).source(source).build());
-      access.await(upload.completionFuture(), "s3:PutObject", access.where(full));
+      S3Client sync = access.sync();
+      if (sync != null && size <= partSize && pacing == null) {
+        // one part: one PUT on the synchronous client (the multipart client is built only for large objects;
+        // throttled uploads go through it too, paced on their way out)
+        PutObjectRequest put = req.build();
+        access.call(() -> sync.putObject(put, RequestBody.fromFile(source)), "s3:PutObject", access.where(full));
+      } else {
+        FileUpload upload =
+            clients.transferManager().uploadFile(
+                UploadFileRequest.builder().putObjectRequest(req.build()).source(source).build());
+        access.await(upload.completionFuture(), "s3:PutObject", access.where(full));
+      }
       verifiedWhole = integrity != null && integrity.verifiedWhole(full);
     } finally {
       if (integrity != null) {
