@@ -36,6 +36,8 @@ final class Snapshotter {
   private final int walObjects;
   /** The WAL index at which the WAL since the last snapshot passed a bound, or -1. */
   private long boundIndex = -1;
+  /** The size bound in bytes as {@link #due()} last computed it. */
+  private double bytesBound = Double.MAX_VALUE;
   private final Clock clock;
   private final ReplicationListener listener;
   private final boolean distinctKeys;
@@ -58,19 +60,26 @@ final class Snapshotter {
   }
 
   /**
-   * True when a due snapshot would go under the key of the last one (the WAL index did not change
-   * since) and keys must stay distinct: the WAL must move to a new index first.
+   * True when a due snapshot must wait for the WAL to move to a new index ({@link
+   * Checkpointer#emptyWalForSnapshot} makes it move): when it would go under the key of the last
+   * one and keys must stay distinct, or when it is taken for the bound while the WAL index that
+   * passed the bound goes on. A restore reads a snapshot's WAL index from its start (Litestream's
+   * layout), so a snapshot in the middle of a long index would leave the restore reading all of
+   * that index before it; taken at the start of the next one, it leaves only what follows. Past
+   * one and a half times the bound it no longer waits.
    */
   boolean needsNewIndex() {
-    return distinctKeys && state.index == state.snapIndex;
+    if (distinctKeys && state.index == state.snapIndex) {
+      return true;
+    }
+    return boundIndex >= 0 && state.index == boundIndex
+        && state.walObjectsSinceSnapshot < walObjects + walObjects / 2 && state.walBytesSinceSnapshot <= 1.5 * bytesBound;
   }
 
   /**
    * True when something was written since the last snapshot and either the snapshot interval
-   * passed, or the WAL shipped since then passed the size or count bound. A restore reads the
-   * snapshot's whole WAL index from its start, so a snapshot for the bound waits for the WAL index
-   * that passed it to end (the next begins at the next checkpoint and restart, within
-   * {@code maxCheckpointPages}), unless the WAL grew past one and a half times the bound meanwhile.
+   * passed, or the WAL shipped since then passed the size or count bound (see {@link
+   * #needsNewIndex()} for where a snapshot for the bound is taken).
    */
   boolean due() throws IOException {
     if (state.snapIndex == state.index && state.snapOffset == state.offset) {
@@ -79,7 +88,7 @@ final class Snapshotter {
     if (!clock.instant().isBefore(state.lastSnapshotAt.plus(interval))) {
       return true;
     }
-    double bytesBound = walRatio * DbFiles.reader(db).size();
+    bytesBound = walRatio * DbFiles.reader(db).size();
     boolean over = state.walObjectsSinceSnapshot >= walObjects || state.walBytesSinceSnapshot > bytesBound;
     if (!over) {
       return false;
@@ -87,11 +96,10 @@ final class Snapshotter {
     if (boundIndex < 0) {
       boundIndex = state.index;
       log.debug("litewake [{}]: {} WAL segments, {} bytes since the last snapshot (bounds {}, {}): a snapshot is due"
-          + " once WAL index {} ends", name, state.walObjectsSinceSnapshot, state.walBytesSinceSnapshot, walObjects,
-          (long) bytesBound, boundIndex);
+          + " at the start of the WAL index after {}", name, state.walObjectsSinceSnapshot, state.walBytesSinceSnapshot,
+          walObjects, (long) bytesBound, boundIndex);
     }
-    return state.index > boundIndex || state.walObjectsSinceSnapshot >= walObjects + walObjects / 2
-        || state.walBytesSinceSnapshot > 1.5 * bytesBound;
+    return true;
   }
 
   /** Spools a snapshot of the database as it is under the current hold, at the current index, at full speed. */
