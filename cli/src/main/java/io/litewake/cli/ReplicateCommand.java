@@ -40,6 +40,15 @@ final class ReplicateCommand implements Callable<Integer> {
       description = "How often a whole-database snapshot is written, if the database changed (default 24h).")
   Duration snapshotInterval;
 
+  @Option(names = "--snapshot-wal-ratio", paramLabel = "X",
+      description = "Also take a snapshot once the WAL since the last one passes X times the database's size"
+          + " (default 1.0): a restore then reads about the database, not a day of WAL.")
+  Double snapshotWalRatio;
+
+  @Option(names = "--snapshot-wal-objects", paramLabel = "N",
+      description = "... or once N WAL segments were uploaded since it (default 3600).")
+  Integer snapshotWalObjects;
+
   @Option(names = "--retention", paramLabel = "D", converter = Converters.GoDuration.class,
       description = "How far back point-in-time restores stay possible (default 24h).")
   Duration retention;
@@ -91,6 +100,12 @@ final class ReplicateCommand implements Callable<Integer> {
     }
     if (snapshotInterval != null) {
       b.snapshotInterval(snapshotInterval);
+    }
+    if (snapshotWalRatio != null) {
+      b.snapshotWalRatio(snapshotWalRatio);
+    }
+    if (snapshotWalObjects != null) {
+      b.snapshotWalObjects(snapshotWalObjects);
     }
     if (retention != null) {
       b.retention(retention);

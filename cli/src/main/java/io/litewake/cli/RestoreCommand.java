@@ -1,5 +1,6 @@
 package io.litewake.cli;
 
+import io.litewake.IntegrityCheck;
 import io.litewake.Restore;
 import io.litewake.RestorePlan;
 import io.litewake.RestoreResult;
@@ -58,6 +59,12 @@ final class RestoreCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin ReadOptions read;
 
+  @Option(names = "--integrity-check", paramLabel = "CHECK",
+      description = "The SQLite check of the result before it is moved into place: FULL (PRAGMA integrity_check,"
+          + " default), QUICK (quick_check: no index-to-table check) or NONE. Every object is checksum-verified"
+          + " either way.")
+  IntegrityCheck integrityCheck;
+
   @Option(names = "--dry-run", description = "Print what the restore would download and the point in time it reaches; download and write nothing.")
   boolean dryRun;
 
@@ -106,6 +113,9 @@ final class RestoreCommand implements Callable<Integer> {
       restore.ifReplicaExists();
     }
     read.applyTo(restore);
+    if (integrityCheck != null) {
+      restore.integrityCheck(integrityCheck);
+    }
     if (dryRun) {
       Optional<RestorePlan> plan = restore.plan();
       if (plan.isEmpty()) {

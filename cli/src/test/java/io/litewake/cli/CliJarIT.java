@@ -94,7 +94,7 @@ class CliJarIT {
   void restoreOfTheLatestStateEqualsTheSource() throws Exception {
     Path dir = dir("latest");
     front.clearRequests();
-    Jar.Run r = Jar.run(dir, "restore", "-o", "data/app.db", replica.toString());
+    Jar.Run r = Jar.run(dir, "restore", "--integrity-check", "quick", "-o", "data/app.db", replica.toString());
     assertThat(r.code()).as(r::toString).isZero();
     assertThat(front.requests()).as("a restore only lists and reads: it never writes to the replica or claims it")
         .extracting(S3Call::method).containsOnly("GET");

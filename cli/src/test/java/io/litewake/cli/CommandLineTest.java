@@ -35,6 +35,8 @@ class CommandLineTest {
         {"restore", "-o", "x.db", "--parallelism", "0", "s3://b/p"},
         {"list", "--json"},
         {"replicate", "--sync-interval", "soon", "app.db", "s3://b/p"},
+        {"replicate", "--snapshot-wal-ratio", "0", "app.db", "s3://b/p"},
+        {"restore", "-o", "x.db", "--integrity-check", "thorough", "s3://b/p"},
         {"policy", "file:///tmp/replica"}}) {
       Result r = run(args);
       assertThat(r.code()).as(String.join(" ", args) + ": " + r).isEqualTo(2);
@@ -43,6 +45,10 @@ class CommandLineTest {
       assertThat(r.out()).isEmpty();
     }
     assertThat(run("restore", "-o", "x.db", "--index", "1a", "s3://b/p").err()).contains("--index needs --generation");
+    assertThat(run("replicate", "--snapshot-wal-ratio", "0", "app.db", "s3://b/p").err())
+        .contains("snapshotWalRatio must be a positive number, was 0.0");
+    assertThat(run("restore", "-o", "x.db", "--integrity-check", "thorough", "s3://b/p").err())
+        .contains("thorough").contains("FULL, QUICK, NONE");
     assertThat(run("restore", "-o", "x.db", "--generation", "NOT-HEX", "s3://b/p").err())
         .contains("generation must be 16 lowercase hex digits");
   }

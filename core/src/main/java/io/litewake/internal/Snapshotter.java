@@ -36,6 +36,11 @@ final class Snapshotter {
   private final int walObjects;
   /** The WAL index at which the WAL since the last snapshot passed a bound, or -1. */
   private long boundIndex = -1;
+  /**
+   * The smallest size bound: a small database under constant writes is not snapshotted at every
+   * segment (each snapshot is a request), and a restore reading this much more costs nothing.
+   */
+  static final long MIN_BYTES_BOUND = 1 << 20;
   /** The size bound in bytes as {@link #due()} last computed it. */
   private double bytesBound = Double.MAX_VALUE;
   private final Clock clock;
@@ -62,17 +67,17 @@ final class Snapshotter {
   /**
    * True when a due snapshot must wait for the WAL to move to a new index ({@link
    * Checkpointer#emptyWalForSnapshot} makes it move): when it would go under the key of the last
-   * one and keys must stay distinct, or when it is taken for the bound while the WAL index that
-   * passed the bound goes on. A restore reads a snapshot's WAL index from its start (Litestream's
-   * layout), so a snapshot in the middle of a long index would leave the restore reading all of
-   * that index before it; taken at the start of the next one, it leaves only what follows. Past
-   * one and a half times the bound it no longer waits.
+   * one and keys must stay distinct, or when it is taken for the bound and the current WAL index
+   * already holds more than the bound. A restore reads a snapshot's WAL index from its start
+   * (Litestream's layout), so a snapshot in the middle of a long index would leave the restore
+   * reading all of that index before it; taken at the start of the next one, it leaves only what
+   * follows. Past one and a half times the bound it no longer waits.
    */
   boolean needsNewIndex() {
     if (distinctKeys && state.index == state.snapIndex) {
       return true;
     }
-    return boundIndex >= 0 && state.index == boundIndex
+    return boundIndex >= 0 && state.index == boundIndex && state.offset > bytesBound
         && state.walObjectsSinceSnapshot < walObjects + walObjects / 2 && state.walBytesSinceSnapshot <= 1.5 * bytesBound;
   }
 
@@ -88,7 +93,7 @@ final class Snapshotter {
     if (!clock.instant().isBefore(state.lastSnapshotAt.plus(interval))) {
       return true;
     }
-    bytesBound = walRatio * DbFiles.reader(db).size();
+    bytesBound = Math.max(MIN_BYTES_BOUND, walRatio * DbFiles.reader(db).size());
     boolean over = state.walObjectsSinceSnapshot >= walObjects || state.walBytesSinceSnapshot > bytesBound;
     if (!over) {
       return false;
