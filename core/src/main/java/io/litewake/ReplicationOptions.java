@@ -79,11 +79,13 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
   /**
    * Takes a snapshot, whatever {@link #snapshotInterval(Duration)} says, once the WAL shipped since
    * the last snapshot (compressed, as stored) exceeds this multiple of the database file's size
-   * (default 1.0). A restore of the latest state reads the last snapshot plus the WAL after it, so
-   * under constant writes it then fetches about twice the database at most, however long ago the
-   * last scheduled snapshot was; the price is one more snapshot upload each time the WAL grew by
-   * that much (at most as many bytes again as the WAL itself). Larger values trade restore time and
-   * bytes for fewer snapshots.
+   * (default 1.0), and at least 1 MiB (a small database is not snapshotted at every segment). The
+   * snapshot is taken at the start of a WAL index: a restore reads a snapshot's index from its start,
+   * so when the current index already holds more than the bound, the checkpointer starts the next
+   * one first. A restore of the latest state then fetches the last snapshot plus at most about 2.5
+   * times the bound of WAL, however long ago the last scheduled snapshot was; the price is one more
+   * snapshot upload each time the WAL grew by that much (at most as many bytes again as the WAL
+   * itself). Larger values trade restore time and bytes for fewer snapshots.
    *
    * @param multipleOfDatabaseSize a positive number, such as 0.5 or 4
    * @return this builder
