@@ -6,7 +6,6 @@ import com.exceptionfactory.jagged.framework.stream.StandardDecryptingChannelFac
 import io.litewake.Compression;
 import io.litewake.ReplicaEncryptionException;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,22 +60,6 @@ final class ObjectDecoder {
    */
   InputStream open(String key, Compression c, InputStream stored) throws IOException {
     return Codecs.decompress(c, decrypted(key, stored));
-  }
-
-  /**
-   * The decrypted bytes of an encrypted object held in memory, or {@code raw} itself when it is
-   * not encrypted.
-   *
-   * @throws ReplicaEncryptionException if no identity matches
-   * @throws io.litewake.ReplicaDamagedException if the object is damaged
-   */
-  byte[] decrypted(String key, byte[] raw) throws IOException {
-    if (!isEncrypted(raw, raw.length)) {
-      return raw;
-    }
-    try (InputStream in = decrypted(key, new ByteArrayInputStream(raw))) {
-      return in.readAllBytes();
-    }
   }
 
   /** The stored stream, decrypted if it is an age file. */

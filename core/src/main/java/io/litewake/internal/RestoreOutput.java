@@ -141,7 +141,8 @@ final class RestoreOutput implements AutoCloseable {
   }
 
   /**
-   * Runs {@code PRAGMA integrity_check} or {@code quick_check} on the sealed temporary file.
+   * Runs {@code PRAGMA integrity_check} or {@code quick_check} on the temporary file (before {@link
+   * #seal()}, while its early flush may still run).
    *
    * @throws LitewakeException if SQLite finds a problem or cannot open the file
    */

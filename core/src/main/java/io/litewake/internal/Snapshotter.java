@@ -78,7 +78,7 @@ final class Snapshotter {
       return true;
     }
     return boundIndex >= 0 && state.index == boundIndex && state.offset > bytesBound
-        && state.walObjectsSinceSnapshot < walObjects + walObjects / 2 && state.walBytesSinceSnapshot <= 1.5 * bytesBound;
+        && state.walObjectsSinceSnapshot < walObjects * 3L / 2 && state.walBytesSinceSnapshot <= 1.5 * bytesBound;
   }
 
   /**

@@ -67,7 +67,6 @@ public final class Spool {
     }
   }
 
-  private boolean prepared;
   /** True if {@link #open()} created the directory (a first start). */
   private boolean created;
 

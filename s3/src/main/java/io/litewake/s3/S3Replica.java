@@ -37,7 +37,8 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * synchronous client on the JDK's URL connection, built on a background thread when the replica
  * is opened (on a cold JVM it answers a first LIST in half the time of the Netty client); objects
  * larger than the part size upload as parallel parts through the {@link S3TransferManager} over
- * the SDK's multipart {@link S3AsyncClient}, built on first use. Replicas of one process with the
+ * the SDK's multipart {@link S3AsyncClient}, built on first use (throttled uploads take it too: its
+ * HTTP client paces them). Replicas of one process with the
  * same store, location and credentials share these clients. Every upload Litewake makes carries a
  * {@code Content-MD5} of the bytes it sends (per part for multipart uploads), so a store or proxy
  * that changes a byte fails the upload; ETags that are MD5s are checked too. Memory stays bounded
@@ -72,6 +73,7 @@ public final class S3Replica implements Replica {
   private final S3Clients clients;
   /** False for a {@link #child(String)}: the parent's clients are shared, and closed by the parent. */
   private final boolean ownsClients;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final S3Access access;
   private final Uploader uploader;
   private final Downloader downloader;
@@ -195,9 +197,10 @@ public final class S3Replica implements Replica {
     batchDelete.delete(keys);
   }
 
+  /** Releases this replica's share of its clients, once (a shared client counts its users). */
   @Override
   public void close() {
-    if (ownsClients) {
+    if (ownsClients && closed.compareAndSet(false, true)) {
       clients.close();
     }
   }

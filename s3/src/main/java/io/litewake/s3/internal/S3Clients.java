@@ -38,7 +38,9 @@ import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
  * through a synchronous client on the JDK's URL connection ({@link #sync()}): on a cold JVM it
  * answers a restore's first LIST in about half the time of the Netty client and its GETs in half
  * the CPU (bench: {@code PerfProbe clients}), and a restore or a start never builds more. Larger
- * uploads go through the asynchronous client ({@link #client()}), built when the first one comes.
+ * uploads, and every throttled upload ({@code uploadRateLimit}: the claim a throttled start writes
+ * too), go through the asynchronous client ({@link #client()}), whose HTTP client paces them; it is
+ * built when the first one comes.
  * A built async client is multipart-enabled with the replica's part size, signs
  * for the resolved region, retries with the standard strategy, puts a {@code Content-MD5} on every
  * upload ({@link IntegrityInterceptor}), paces throttled uploads ({@link PacedHttpClient}), and

@@ -35,7 +35,6 @@ public final class Uploader {
   private final S3Clients clients;
   /** Null with the caller's client. */
   private final IntegrityInterceptor integrity;
-  /** Null with the caller's client. */
   private final String bucket;
   private final String location;
   private final StorageClass snapshotStorageClass;
@@ -118,10 +117,11 @@ public final class Uploader {
     }
     boolean etagIsMd5 = sse.etagIsMd5();
     long started = System.nanoTime();
+    // built before anything is registered: building the async client may fail
+    PacedHttpClient pacing = access.throttle() != null ? clients.pacing() : null;
     if (integrity != null) {
       integrity.register(full, new IntegrityInterceptor.Upload(source, size, partSize, etagIsMd5));
     }
-    PacedHttpClient pacing = access.throttle() != null ? clients.pacing() : null;
     if (pacing != null) {
       pacing.register(full, access.throttle());
     } else if (access.pacesWholeUploads()) {
