@@ -101,6 +101,12 @@ public class LitewakeAutoConfiguration {
     if (properties.getSnapshotInterval() != null) {
       b.snapshotInterval(properties.getSnapshotInterval());
     }
+    if (properties.getSnapshotWalRatio() != null) {
+      b.snapshotWalRatio(properties.getSnapshotWalRatio());
+    }
+    if (properties.getSnapshotWalObjects() != null) {
+      b.snapshotWalObjects(properties.getSnapshotWalObjects());
+    }
     if (properties.getRetention() != null) {
       b.retention(properties.getRetention());
     }

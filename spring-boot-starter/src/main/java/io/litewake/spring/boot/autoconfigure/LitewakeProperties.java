@@ -1,6 +1,7 @@
 package io.litewake.spring.boot.autoconfigure;
 
 import io.litewake.Compression;
+import io.litewake.IntegrityCheck;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -28,6 +29,9 @@ public class LitewakeProperties {
   private Duration syncInterval;
   /** How often a snapshot of the whole database is written, when it changed (library default 24h). */
   private Duration snapshotInterval;
+  private Double snapshotWalRatio;
+  private Integer snapshotWalObjects;
+  private IntegrityCheck restoreIntegrityCheck;
   /** How far back point-in-time restores stay possible; older objects are deleted (library default 24h). */
   private Duration retention;
   /** How objects are compressed: zstd (library default) or lz4 (restorable by Litestream v0.3). */
@@ -172,6 +176,68 @@ public class LitewakeProperties {
    */
   public void setSnapshotInterval(Duration snapshotInterval) {
     this.snapshotInterval = positive("litewake.snapshot-interval", snapshotInterval);
+  }
+
+  /**
+   * A snapshot is also taken once the WAL since the last one passes this multiple of the
+   * database's size (library default 1.0), so that a restore reads about the database.
+   *
+   * @return the multiple, or null for the default
+   */
+  public Double getSnapshotWalRatio() {
+    return snapshotWalRatio;
+  }
+
+  /**
+   * Sets {@code litewake.snapshot-wal-ratio}.
+   *
+   * @param snapshotWalRatio a positive number
+   * @throws IllegalArgumentException if it is not positive
+   */
+  public void setSnapshotWalRatio(Double snapshotWalRatio) {
+    if (snapshotWalRatio != null && !(snapshotWalRatio > 0 && Double.isFinite(snapshotWalRatio))) {
+      throw new IllegalArgumentException("litewake.snapshot-wal-ratio must be a positive number, was " + snapshotWalRatio);
+    }
+    this.snapshotWalRatio = snapshotWalRatio;
+  }
+
+  /**
+   * A snapshot is also taken once this many WAL segments were uploaded since the last one (library
+   * default 3600).
+   *
+   * @return the count, or null for the default
+   */
+  public Integer getSnapshotWalObjects() {
+    return snapshotWalObjects;
+  }
+
+  /**
+   * Sets {@code litewake.snapshot-wal-objects}.
+   *
+   * @param snapshotWalObjects a positive count
+   * @throws IllegalArgumentException if it is not positive
+   */
+  public void setSnapshotWalObjects(Integer snapshotWalObjects) {
+    this.snapshotWalObjects = positive("litewake.snapshot-wal-objects", snapshotWalObjects);
+  }
+
+  /**
+   * The SQLite check of a restore on startup before the file is moved into place: {@code full}
+   * ({@code PRAGMA integrity_check}, library default), {@code quick} or {@code none}.
+   *
+   * @return the check, or null for the default
+   */
+  public IntegrityCheck getRestoreIntegrityCheck() {
+    return restoreIntegrityCheck;
+  }
+
+  /**
+   * Sets {@code litewake.restore-integrity-check}.
+   *
+   * @param restoreIntegrityCheck the check
+   */
+  public void setRestoreIntegrityCheck(IntegrityCheck restoreIntegrityCheck) {
+    this.restoreIntegrityCheck = restoreIntegrityCheck;
   }
 
   /**

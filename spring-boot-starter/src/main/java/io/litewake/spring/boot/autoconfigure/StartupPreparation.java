@@ -49,7 +49,11 @@ final class StartupPreparation {
         restore = RestoreResult.skipped(db, RestoreResult.SkipReason.DATABASE_EXISTS, Duration.ZERO);
         log.info("litewake [{}]: {} exists; no restore", name, db);
       } else {
-        restore = Restore.from(props.replicaUri()).to(db).ifDatabaseMissing().ifReplicaExists().run();
+        Restore r = Restore.from(props.replicaUri()).to(db).ifDatabaseMissing().ifReplicaExists();
+        if (props.getRestoreIntegrityCheck() != null) {
+          r.integrityCheck(props.getRestoreIntegrityCheck());
+        }
+        restore = r.run();
         // Restore logs what it restored, or why it skipped, itself
         if (restore.restored()) {
           log.debug("litewake [{}]: restored {} from {} (generation {}, {} objects, {} bytes) in {} ms", name, db,

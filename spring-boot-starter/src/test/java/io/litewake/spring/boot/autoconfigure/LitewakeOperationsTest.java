@@ -61,9 +61,13 @@ class LitewakeOperationsTest {
         "litewake.spool-directory=" + spool, "litewake.spool-limit=64MB", "litewake.snapshot-interval=1h",
         "litewake.retention=2h", "litewake.sync-timeout=20s", "litewake.close-timeout=5s",
         "litewake.fencing-check-interval=1s", "litewake.min-checkpoint-pages=100",
-        "litewake.max-checkpoint-pages=2000").run(ctx -> {
+        "litewake.max-checkpoint-pages=2000", "litewake.snapshot-wal-ratio=2.5", "litewake.snapshot-wal-objects=100",
+        "litewake.restore-integrity-check=quick").run(ctx -> {
           assertThat(ctx).hasNotFailed();
           LitewakeProperties p = ctx.getBean(LitewakeProperties.class);
+          assertThat(p.getSnapshotWalRatio()).isEqualTo(2.5);
+          assertThat(p.getSnapshotWalObjects()).isEqualTo(100);
+          assertThat(p.getRestoreIntegrityCheck()).isEqualTo(io.litewake.IntegrityCheck.QUICK);
           assertThat(p.getSpoolLimit().toMegabytes()).isEqualTo(64);
           assertThat(p.getSyncInterval()).isEqualTo(Duration.ofMillis(50));
           JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
@@ -115,6 +119,8 @@ class LitewakeOperationsTest {
     runner(db, replica).withPropertyValues("litewake.replica=bucket/orders?secret-access-key=hush").run(ctx ->
         assertThat(ctx).getFailure().rootCause().hasMessageContaining("'bucket/orders?secret-access-key=****' has no scheme")
             .message().doesNotContain("hush"));
+    runner(db, replica).withPropertyValues("litewake.snapshot-wal-ratio=0").run(ctx ->
+        assertThat(ctx).getFailure().rootCause().hasMessageContaining("litewake.snapshot-wal-ratio must be a positive number, was 0.0"));
     runner(db, replica).withPropertyValues("litewake.compression=brotli").run(ctx ->
         assertThat(ctx).getFailure().hasStackTraceContaining("brotli"));
     runner(db, replica).withPropertyValues("litewake.min-checkpoint-pages=500", "litewake.max-checkpoint-pages=100")
