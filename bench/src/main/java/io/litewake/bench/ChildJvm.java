@@ -47,7 +47,8 @@ final class ChildJvm {
     return new long[] {ms, heap, hwm};
   }
 
-  private static String classpath() {
+  /** The benchmark's class path, under {@code exec:java} (an isolated class loader) as on the command line. */
+  static String classpath() {
     List<String> parts = new ArrayList<>();
     ClassLoader cl = ChildJvm.class.getClassLoader();
     if (cl instanceof URLClassLoader u) {

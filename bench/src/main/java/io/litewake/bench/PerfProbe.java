@@ -316,7 +316,7 @@ public final class PerfProbe {
   private Map<String, String> childOf(String main, String... args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %e %U %S", java, "-Xmx128m", "-cp",
-        System.getProperty("java.class.path")));
+        ChildJvm.classpath()));
     String extra = System.getenv("PERF_CHILD_OPTS");
     if (extra != null && !extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
