@@ -32,6 +32,7 @@ final class BenchDb {
     return db;
   }
 
+  /** A connection with {@code synchronous=NORMAL} and a busy timeout. */
   static Connection open(Path db) throws Exception {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
     try (Statement s = c.createStatement()) {

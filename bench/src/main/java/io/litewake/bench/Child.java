@@ -27,24 +27,8 @@ import java.util.Random;
 public final class Child {
   private Child() {}
 
-  private static volatile long peakHeap;
-
   public static void main(String[] args) throws Exception {
-    // Peak of heap in use, sampled every 5 ms (the sum of per-pool peaks would overstate it: the
-    // pools peak at different moments)
-    java.lang.management.MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-    Thread sampler = new Thread(() -> {
-      while (true) {
-        peakHeap = Math.max(peakHeap, mem.getHeapMemoryUsage().getUsed());
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    HeapPeak heap = HeapPeak.start();
     long ms;
     switch (args[0]) {
       case "replicate" -> {
@@ -84,9 +68,9 @@ public final class Child {
         poolPeaks += pool.getPeakUsage().getUsed();
       }
     }
-    long heap = Math.max(peakHeap, mem.getHeapMemoryUsage().getUsed());
+    long peak = Math.max(heap.peak(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     long hwm = ProcStatus.field(ProcessHandle.current().pid(), "VmHWM");
-    System.out.println("RESULT ms=" + ms + " heap=" + heap + " hwm=" + hwm + " poolPeaks=" + poolPeaks
+    System.out.println("RESULT ms=" + ms + " heap=" + peak + " hwm=" + hwm + " poolPeaks=" + poolPeaks
         + " max=" + Runtime.getRuntime().maxMemory());
     System.exit(0);
   }

@@ -29,22 +29,8 @@ import java.util.Random;
 public final class PerfChild {
   private PerfChild() {}
 
-  private static volatile long peakHeap;
-
   public static void main(String[] args) throws Exception {
-    java.lang.management.MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-    Thread sampler = new Thread(() -> {
-      while (true) {
-        peakHeap = Math.max(peakHeap, mem.getHeapMemoryUsage().getUsed());
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    HeapPeak heap = HeapPeak.start();
     StringBuilder out = new StringBuilder("RESULT");
     switch (args[0]) {
       case "restore" -> {
@@ -114,8 +100,8 @@ public final class PerfChild {
       }
       default -> throw new IllegalArgumentException(args[0]);
     }
-    long heap = Math.max(peakHeap, mem.getHeapMemoryUsage().getUsed());
-    out.append(" heap=").append(heap);
+    long peak = Math.max(heap.peak(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    out.append(" heap=").append(peak);
     System.out.println(out);
     System.exit(0);
   }

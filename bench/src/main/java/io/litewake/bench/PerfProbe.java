@@ -8,16 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -226,12 +222,12 @@ public final class PerfProbe {
 
   /** Boot with the database present: the restore call and start(), in fresh JVMs. */
   private void boot(int runs) throws Exception {
-    PerfDb.deleteTree(work.resolve("boot"));
-    Path db = PerfDb.createDb(Files.createDirectories(work.resolve("boot")));
+    BenchDb.deleteTree(work.resolve("boot"));
+    Path db = BenchDb.createDb(Files.createDirectories(work.resolve("boot")));
     Map<String, List<Double>> times = new LinkedHashMap<>();
     for (int i = 0; i < runs; i++) {
       // a new generation at every start (no saved state): one claim PUT, one snapshot
-      PerfDb.deleteTree(db.resolveSibling("." + db.getFileName() + "-litewake"));
+      BenchDb.deleteTree(db.resolveSibling("." + db.getFileName() + "-litewake"));
       Map<String, String> r = child("boot", s3.replicaUri(BUCKET, "boot").toString(), db.toString());
       for (String k : List.of("restoreMs", "startMs", "firstSyncMs")) {
         times.computeIfAbsent(k, x -> new ArrayList<>()).add(Double.parseDouble(r.get(k)));
@@ -251,10 +247,10 @@ public final class PerfProbe {
     for (int i = 0; i < runs; i++) {
       for (String mode : List.of("none", "litewake")) {
         Path dir = work.resolve("burst-" + mode);
-        PerfDb.deleteTree(dir);
+        BenchDb.deleteTree(dir);
         Path db;
         if (base == null) {
-          db = PerfDb.createDb(Files.createDirectories(dir));
+          db = BenchDb.createDb(Files.createDirectories(dir));
         } else { // a database of some size: start() snapshots it, and uploads it while the application writes
           db = copy(work.resolve(base).resolve("app.db"), "burst-" + mode);
         }
@@ -362,38 +358,13 @@ public final class PerfProbe {
 
   private Path bigDb(String what, int mb) throws Exception {
     Path dir = work.resolve(what);
-    PerfDb.deleteTree(dir);
-    Path db = PerfDb.createDb(Files.createDirectories(dir));
-    try (Connection c = PerfDb.open(db)) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
-        Random rnd = new Random(1);
-        byte[][] payloads = new byte[4096][];
-        for (int i = 0; i < payloads.length; i++) {
-          payloads[i] = Payload.text(rnd, 1000);
-        }
-        for (int i = 0; i < mb * 950; i++) {
-          ps.setString(1, "key-" + i);
-          ps.setBytes(2, payloads[rnd.nextInt(payloads.length)]);
-          ps.executeUpdate();
-          if (i % 20_000 == 0) {
-            c.commit();
-          }
-        }
-      }
-      c.commit();
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-      }
-    }
-    log("built " + db + ": " + Files.size(db) / 1_000_000 + " MB");
-    return db;
+    BenchDb.deleteTree(dir);
+    return BenchDb.fill(BenchDb.createDb(Files.createDirectories(dir)), mb);
   }
 
   private Path copy(Path src, String what) throws IOException {
     Path dir = work.resolve(what);
-    PerfDb.deleteTree(dir);
+    BenchDb.deleteTree(dir);
     Files.createDirectories(dir);
     Path db = dir.resolve("app.db");
     Files.copy(src, db, StandardCopyOption.REPLACE_EXISTING);

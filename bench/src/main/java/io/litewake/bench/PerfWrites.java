@@ -12,7 +12,7 @@ final class PerfWrites {
 
   /** Rewrites a hot set: every 12 ms, a transaction updating 12 of the first 3,000 rows, and one insert. */
   static void hotWrites(Path db, int seconds) throws Exception {
-    try (Connection c = PerfDb.open(db);
+    try (Connection c = BenchDb.open(db);
         PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?");
         PreparedStatement ins = c.prepareStatement("INSERT INTO t (k, v) VALUES (?, ?)")) {
       Random rnd = new Random(42);
@@ -40,7 +40,7 @@ final class PerfWrites {
 
   /** Rewrites random rows of the whole database as fast as one connection can, in 20-row transactions. */
   static void hardWrites(Path db, int seconds, int mb) throws Exception {
-    try (Connection c = PerfDb.open(db); PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?")) {
+    try (Connection c = BenchDb.open(db); PreparedStatement upd = c.prepareStatement("UPDATE t SET v = ? WHERE id = ?")) {
       Random rnd = new Random(9);
       int rows = mb * 950;
       long end = System.nanoTime() + seconds * 1_000_000_000L;

@@ -27,7 +27,6 @@ import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.multipart.MultipartConfiguration;
@@ -266,24 +265,31 @@ public final class S3Clients implements AutoCloseable {
   }
 
   private S3Client buildSync() {
-    {
-      BUILT.incrementAndGet();
-      S3ClientBuilder b = S3Client.builder()
-          .httpClientBuilder(UrlConnectionHttpClient.builder()
-              .connectionTimeout(Duration.ofSeconds(10))
-              .socketTimeout(Duration.ofSeconds(60)))
-          .region(config.region())
-          .credentialsProvider(credentials())
-          .addPlugin(LegacyMd5Plugin.create())
-          .overrideConfiguration(this::configure)
-          .serviceConfiguration(serviceConfiguration());
-      if (config.endpoint() != null) {
-        b.endpointOverride(config.endpoint())
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-      }
-      return b.build();
+    BUILT.incrementAndGet();
+    return common(S3Client.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(60))))
+        .build();
+  }
+
+  /**
+   * What both clients share: region, credentials, Content-MD5, retries and interceptors, path
+   * style; for custom endpoints (S3-compatible stores and mocks) no flexible checksums they may
+   * not understand.
+   */
+  private <B extends software.amazon.awssdk.services.s3.S3BaseClientBuilder<B, ?>> B common(B b) {
+    b.region(config.region())
+        .credentialsProvider(credentials())
+        .addPlugin(LegacyMd5Plugin.create());
+    b.overrideConfiguration(this::configure)
+        .serviceConfiguration(serviceConfiguration());
+    if (config.endpoint() != null) {
+      b.endpointOverride(config.endpoint());
+      b.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
+    return b;
   }
 
   /**
@@ -331,18 +337,8 @@ public final class S3Clients implements AutoCloseable {
                     .minimumPartSizeInBytes(partSize)
                     .apiCallBufferSizeInBytes(partSize * 2)
                     .build())
-            .httpClient(paced)
-            .region(config.region())
-            .credentialsProvider(credentials())
-            .addPlugin(LegacyMd5Plugin.create())
-            .overrideConfiguration(this::configure)
-            .serviceConfiguration(serviceConfiguration());
-    if (config.endpoint() != null) {
-      // S3-compatible stores and mocks: no flexible checksums they may not understand
-      cb.endpointOverride(config.endpoint())
-          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    }
+            .httpClient(paced);
+    common(cb);
     try {
       client = cb.build();
     } catch (RuntimeException | Error e) {
