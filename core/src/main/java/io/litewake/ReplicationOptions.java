@@ -92,7 +92,7 @@ public abstract class ReplicationOptions<B extends ReplicationOptions<B>> {
    */
   public B snapshotWalRatio(double multipleOfDatabaseSize) {
     Checks.requireArgument(multipleOfDatabaseSize > 0 && Double.isFinite(multipleOfDatabaseSize),
-        "snapshotWalRatio must be a positive number, was " + multipleOfDatabaseSize);
+        "snapshotWalRatio must be a positive finite number (such as 0.5 or 4), was " + multipleOfDatabaseSize);
     Checks.requireUnset(snapshotWalRatio, "snapshotWalRatio");
     snapshotWalRatio = multipleOfDatabaseSize;
     return self();

@@ -203,7 +203,9 @@ public final class Restore {
    * @return this
    */
   public Restore integrityCheck(IntegrityCheck check) {
-    Checks.requireNonNull(check, "integrityCheck");
+    if (check == null) {
+      throw new NullPointerException("integrityCheck must not be null: pass IntegrityCheck.NONE to skip the SQLite check");
+    }
     Checks.requireUnset(integrityCheck, "integrityCheck");
     integrityCheck = check;
     return this;

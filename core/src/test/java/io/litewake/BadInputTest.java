@@ -84,6 +84,15 @@ class BadInputTest {
   }
 
   @Test
+  void theRestoreCheckSaysHowToSkipItAndIsSetOnce() throws Exception {
+    assertThatThrownBy(() -> Restore.from(replica()).integrityCheck((IntegrityCheck) null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("integrityCheck must not be null: pass IntegrityCheck.NONE to skip the SQLite check");
+    assertThatThrownBy(() -> Restore.from(replica()).integrityCheck(IntegrityCheck.QUICK).integrityCheck(IntegrityCheck.FULL))
+        .isInstanceOf(IllegalStateException.class).hasMessage("integrityCheck was already set to QUICK; set it once");
+  }
+
+  @Test
   void durationsMustBePositiveAndOptionsSetOnce() throws Exception {
     Path db = dir.resolve("app.db");
     Replicator.Builder b = Replicator.of(db);

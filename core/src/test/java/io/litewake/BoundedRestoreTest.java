@@ -108,7 +108,9 @@ class BoundedRestoreTest {
   @Test
   void theBoundsAreCheckedWhenSet() {
     assertThatThrownBy(() -> Replicator.of(dir.resolve("x.db")).snapshotWalRatio(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshotWalRatio must be a positive number, was 0.0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshotWalRatio must be a positive finite number (such as 0.5 or 4), was 0.0");
+    assertThatThrownBy(() -> Replicator.of(dir.resolve("x.db")).snapshotWalRatio(Double.POSITIVE_INFINITY))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite number (such as 0.5 or 4), was Infinity");
     assertThatThrownBy(() -> Replicator.of(dir.resolve("x.db")).snapshotWalObjects(-1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("snapshotWalObjects must be positive, was -1");
     assertThatThrownBy(() -> Replicator.of(dir.resolve("x.db")).snapshotWalObjects(3).snapshotWalObjects(4))

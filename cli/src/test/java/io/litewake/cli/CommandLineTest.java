@@ -46,7 +46,7 @@ class CommandLineTest {
     }
     assertThat(run("restore", "-o", "x.db", "--index", "1a", "s3://b/p").err()).contains("--index needs --generation");
     assertThat(run("replicate", "--snapshot-wal-ratio", "0", "app.db", "s3://b/p").err())
-        .contains("snapshotWalRatio must be a positive number, was 0.0");
+        .contains("snapshotWalRatio must be a positive finite number (such as 0.5 or 4), was 0.0");
     assertThat(run("restore", "-o", "x.db", "--integrity-check", "thorough", "s3://b/p").err())
         .contains("thorough").contains("FULL, QUICK, NONE");
     assertThat(run("restore", "-o", "x.db", "--generation", "NOT-HEX", "s3://b/p").err())

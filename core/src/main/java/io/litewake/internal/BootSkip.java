@@ -6,8 +6,10 @@ import java.time.Duration;
 
 /**
  * The restore on boot when the database is there: nothing to do, so nothing is built. Deliberately
- * without a static logger: its one INFO line is written by a daemon thread, so that a cold JVM's
- * first SLF4J use (some 30 ms of class loading) stays off the application's boot path. Stateless.
+ * without a static logger: its one INFO line is written by a thread of its own, so that a cold
+ * JVM's first SLF4J use (some 30 ms of class loading) stays off the application's boot path; not a
+ * daemon, so that a program that ends right after the restore (an init container, a script) still
+ * writes it. Stateless.
  */
 public final class BootSkip {
   private BootSkip() {}
@@ -24,7 +26,7 @@ public final class BootSkip {
         Duration.ofNanos(System.nanoTime() - t0));
     Thread t = new Thread(() -> org.slf4j.LoggerFactory.getLogger("io.litewake.Restore").info(
         "litewake [{}]: {} exists, restore skipped", target.getFileName(), target.toAbsolutePath()), "litewake-log");
-    t.setDaemon(true);
+    t.setDaemon(false); // short; a program that ends right after the restore still gets its line
     t.start();
     return r;
   }

@@ -37,6 +37,6 @@ public final class Checks {
 
   /** Requires that an option was not set before. */
   public static void requireUnset(Object current, String what) {
-    requireState(current == null, what + " was already set to " + current);
+    requireState(current == null, what + " was already set to " + current + "; set it once");
   }
 }

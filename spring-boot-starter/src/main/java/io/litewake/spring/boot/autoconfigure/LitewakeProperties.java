@@ -196,7 +196,7 @@ public class LitewakeProperties {
    */
   public void setSnapshotWalRatio(Double snapshotWalRatio) {
     if (snapshotWalRatio != null && !(snapshotWalRatio > 0 && Double.isFinite(snapshotWalRatio))) {
-      throw new IllegalArgumentException("litewake.snapshot-wal-ratio must be a positive number, was " + snapshotWalRatio);
+      throw new IllegalArgumentException("litewake.snapshot-wal-ratio must be a positive finite number (such as 0.5 or 4), was " + snapshotWalRatio);
     }
     this.snapshotWalRatio = snapshotWalRatio;
   }

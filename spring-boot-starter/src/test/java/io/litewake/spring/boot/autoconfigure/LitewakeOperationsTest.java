@@ -120,7 +120,7 @@ class LitewakeOperationsTest {
         assertThat(ctx).getFailure().rootCause().hasMessageContaining("'bucket/orders?secret-access-key=****' has no scheme")
             .message().doesNotContain("hush"));
     runner(db, replica).withPropertyValues("litewake.snapshot-wal-ratio=0").run(ctx ->
-        assertThat(ctx).getFailure().rootCause().hasMessageContaining("litewake.snapshot-wal-ratio must be a positive number, was 0.0"));
+        assertThat(ctx).getFailure().rootCause().hasMessageContaining("litewake.snapshot-wal-ratio must be a positive finite number (such as 0.5 or 4), was 0.0"));
     runner(db, replica).withPropertyValues("litewake.compression=brotli").run(ctx ->
         assertThat(ctx).getFailure().hasStackTraceContaining("brotli"));
     runner(db, replica).withPropertyValues("litewake.min-checkpoint-pages=500", "litewake.max-checkpoint-pages=100")
