@@ -76,8 +76,9 @@ public class LitewakeAutoConfiguration {
   }
 
   @Bean
-  LitewakeStartup litewakeStartup(LitewakeProperties properties, Environment environment) {
-    return StartupPreparation.prepare(properties, environment);
+  LitewakeStartup litewakeStartup(LitewakeProperties properties, Environment environment,
+      ObjectProvider<LitewakeRestoreCustomizer> restoreCustomizers) {
+    return StartupPreparation.prepare(properties, environment, restoreCustomizers.orderedStream().toList());
   }
 
   @Bean
@@ -87,7 +88,8 @@ public class LitewakeAutoConfiguration {
 
   @Bean(name = REPLICATOR_BEAN, destroyMethod = "close")
   Replicator litewakeReplicator(LitewakeStartup startup, LitewakeProperties properties,
-      ObjectProvider<ReplicatorHook> hooks, ObjectProvider<ReplicationListener> listeners) {
+      ObjectProvider<ReplicatorHook> hooks, ObjectProvider<ReplicationListener> listeners,
+      ObjectProvider<LitewakeReplicatorCustomizer> customizers) {
     String name = String.valueOf(startup.database().getFileName());
     List<ReplicatorHook> hookList = hooks.orderedStream().toList();
     List<ReplicationListener> all = new ArrayList<>();
@@ -134,6 +136,7 @@ public class LitewakeAutoConfiguration {
     if (properties.getMaxCheckpointPages() != null) {
       b.maxCheckpointPages(properties.getMaxCheckpointPages());
     }
+    customizers.orderedStream().forEach(c -> c.customize(b));
     Replicator replicator = b.start();
     log.debug("litewake [{}]: replicating {} to {}", name, startup.database(), startup.replica());
     hookList.forEach(h -> h.started(replicator));

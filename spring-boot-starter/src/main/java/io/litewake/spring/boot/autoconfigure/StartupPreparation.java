@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -34,7 +35,7 @@ final class StartupPreparation {
     return db.toAbsolutePath().normalize();
   }
 
-  static LitewakeStartup prepare(LitewakeProperties props, Environment env) {
+  static LitewakeStartup prepare(LitewakeProperties props, Environment env, List<LitewakeRestoreCustomizer> customizers) {
     Path db = database(props, env);
     String replica = Masking.uri(props.replicaUri());
     String name = String.valueOf(db.getFileName());
@@ -53,6 +54,7 @@ final class StartupPreparation {
         if (props.getRestoreIntegrityCheck() != null) {
           r.integrityCheck(props.getRestoreIntegrityCheck());
         }
+        customizers.forEach(c -> c.customize(r));
         restore = r.run();
         // Restore logs what it restored, or why it skipped, itself
         if (restore.restored()) {

@@ -108,6 +108,40 @@ class LitewakeAutoConfigurationTest {
   }
 
   @Test
+  void customizersEncryptTheReplicaAndDecryptTheRestoreOnStartup() throws Exception {
+    java.security.KeyPair kp = new com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator().generateKeyPair();
+    String recipient = kp.getPublic().toString();
+    String identity = kp.getPrivate().toString();
+    Path db = dir.resolve("data/secret.db");
+    URI replica = Files.createDirectories(dir.resolve("replica")).toUri();
+    ApplicationContextRunner app = runner.withPropertyValues("spring.datasource.url=jdbc:sqlite:" + db,
+        "litewake.replica=" + replica);
+    app.withBean(LitewakeReplicatorCustomizer.class, () -> b -> b.ageRecipients(recipient)).run(ctx -> {
+      assertThat(ctx).hasNotFailed();
+      JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+      jdbc.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+      jdbc.update("INSERT INTO notes(body) VALUES ('LITEWAKE-SPRING-SECRET')");
+    });
+    try (var files = Files.walk(Path.of(replica))) {
+      for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().contains("generations/")).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+            .as("%s is an age file", f).startsWith("age-encryption.org/v1\n");
+      }
+    }
+    Fixtures.deleteTree(db.getParent()); // the disk is lost
+    app.run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("is encrypted with age")
+        .hasStackTraceContaining("ageIdentities"));
+    assertThat(db).doesNotExist();
+    app.withBean(LitewakeRestoreCustomizer.class, () -> r -> r.ageIdentities(identity))
+        .withBean(LitewakeReplicatorCustomizer.class, () -> b -> b.ageRecipients(recipient)).run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          assertThat(ctx.getBean(LitewakeStartup.class).restore()).get().satisfies(r -> assertThat(r.restored()).isTrue());
+          assertThat(ctx.getBean(JdbcTemplate.class).queryForObject("SELECT body FROM notes", String.class))
+              .isEqualTo("LITEWAKE-SPRING-SECRET");
+        });
+  }
+
+  @Test
   void flywayMigratesTheRestoredDatabaseAndTheMigrationIsReplicated() throws Exception {
     Path db = dir.resolve("data/shop.db");
     URI replica = Files.createDirectories(dir.resolve("replica")).toUri();
