@@ -8,12 +8,12 @@ import io.litewake.Replicator;
  * of this type is applied, in {@link org.springframework.core.annotation.Order} order, after the
  * properties and before {@code start()}:
  *
- * <pre>{@code
- * @Bean
- * LitewakeReplicatorCustomizer encryption(@Value("${app.age-recipient}") String recipient) {
- *   return builder -> builder.ageRecipients(recipient).keepDailySnapshots(7);
+ * <pre>
+ * &#64;Bean
+ * LitewakeReplicatorCustomizer encryption(&#64;Value("${app.age-recipient}") String recipient) {
+ *   return builder -&gt; builder.ageRecipients(recipient).keepDailySnapshots(7);
  * }
- * }</pre>
+ * </pre>
  *
  * An option set both by a property and by a customizer fails the start (builder options are set
  * once).

@@ -9,12 +9,12 @@ import io.litewake.Restore;
  * restore runs (only when the database file is missing and {@code litewake.restore-on-startup} is
  * on):
  *
- * <pre>{@code
- * @Bean
- * LitewakeRestoreCustomizer identities() {
- *   return restore -> restore.ageIdentityFile(Path.of("/run/secrets/age.key"));
+ * <pre>
+ * &#64;Bean
+ * static LitewakeRestoreCustomizer identities() {
+ *   return restore -&gt; restore.ageIdentityFile(Path.of("/run/secrets/age.key"));
  * }
- * }</pre>
+ * </pre>
  *
  * Declare these beans so that creating them does not need the database (a {@code static} method, or a
  * configuration class of their own): the restore runs before the application's {@code DataSource}.
