@@ -3,7 +3,6 @@ package io.litewake.s3;
 import io.litewake.LitewakeException;
 import io.litewake.s3.internal.BatchDelete;
 import io.litewake.s3.internal.Downloader;
-import io.litewake.s3.internal.RangedReader;
 import io.litewake.s3.internal.S3Access;
 import io.litewake.s3.internal.S3Clients;
 import io.litewake.s3.internal.S3Config;
@@ -38,11 +37,10 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * is opened (on a cold JVM it answers a first LIST in half the time of the Netty client); objects
  * larger than the part size upload as parallel parts through the {@link S3TransferManager} over
  * the SDK's multipart {@link S3AsyncClient}, built on first use (throttled uploads take it too: its
- * HTTP client paces them). Replicas of one process with the
- * same store, location and credentials share these clients. Every upload Litewake makes carries a
- * {@code Content-MD5} of the bytes it sends (per part for multipart uploads), so a store or proxy
- * that changes a byte fails the upload; ETags that are MD5s are checked too. Memory stays bounded
- * whatever the object size.
+ * HTTP client paces them). Replicas of one process with the same store, location and credentials
+ * share these clients. Every upload Litewake makes carries a {@code Content-MD5} of the bytes it
+ * sends (per part for multipart uploads), so a store or proxy that changes a byte fails the upload;
+ * ETags that are MD5s are checked too. Memory stays bounded whatever the object size.
  *
  * <p>Only four IAM actions are used: {@code s3:ListBucket} (always with a prefix ending in
  * {@code /}), {@code s3:GetObject}, {@code s3:PutObject} and {@code s3:DeleteObject}; restoring
@@ -64,10 +62,6 @@ public final class S3Replica implements Replica {
   public static final int DEFAULT_CONCURRENCY = S3Settings.DEFAULT_CONCURRENCY;
   /** The default number of attempts of one request, retries included: 5. */
   public static final int DEFAULT_MAX_ATTEMPTS = S3Settings.DEFAULT_MAX_ATTEMPTS;
-  /** Bytes per ranged GET of a streamed read ({@link #open(StoredObject)}). */
-  static final int STREAM_RANGE = RangedReader.RANGE;
-  /** Ranged GETs a streamed read keeps in flight at most: its memory is this times the range. */
-  static final int STREAM_AHEAD = RangedReader.AHEAD;
 
   private final S3Config config;
   private final S3Clients clients;
@@ -174,7 +168,7 @@ public final class S3Replica implements Replica {
 
   /**
    * Streams a listed object with parallel ranged GETs read in order, a few ranges ahead (at most
-   * {@value #STREAM_AHEAD} × 4 MiB in memory), checking each range's length and that the object
+   * 4 ranges of 4 MiB in memory), checking each range's length and that the object
    * does not change; objects of one range or less are read with one GET.
    */
   @Override

@@ -3,6 +3,7 @@ package io.litewake.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.litewake.s3.internal.RangedReader;
 import io.litewake.spi.Replica;
 import io.litewake.spi.ReplicaProvider;
 import io.litewake.spi.StoredObject;
@@ -55,8 +56,8 @@ class S3ReplicaServersTest {
   void aListedObjectStreamsInOrderThroughParallelRanges(S3Servers server) throws Exception {
     try (Replica replica = open(server.newReplicaUri())) {
       // several ranged GETs in flight, more ranges than buffers (each range after the first
-      // STREAM_AHEAD + 1 lands in a buffer an earlier range was read from), a short last one
-      int size = S3Replica.STREAM_RANGE * (S3Replica.STREAM_AHEAD + 3) + S3Replica.STREAM_RANGE / 2;
+      // RangedReader.AHEAD + 1 lands in a buffer an earlier range was read from), a short last one
+      int size = RangedReader.RANGE * (RangedReader.AHEAD + 3) + RangedReader.RANGE / 2;
       Path src = file("big", size, 5);
       replica.put("generations/0123456789abcdef/snapshots/00000000.snapshot.lz4", src);
       StoredObject listed = replica.list("").get(0);
