@@ -141,31 +141,7 @@ public final class Downloader {
         if (t != null) {
           t.acquire(size);
         }
-      }
-      if (size <= rangeSize && access.sync() != null) {
-        long got;
-        Long expected;
-        try (ResponseInputStream<GetObjectResponse> in = (ResponseInputStream<GetObjectResponse>) get(full)) {
-          got = Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-          expected = in.response().contentLength();
-        }
-        if (expected != null && expected != got) {
-          throw new IOException("download of " + access.where(full) + " is truncated: got " + got
-              + " of " + expected + " bytes");
-        }
-      } else if (size <= rangeSize) {
-        GetObjectResponse resp = access.await(
-            access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toFile(target,
-                FileTransformerConfiguration.builder()
-                    .fileWriteOption(FileWriteOption.CREATE_OR_REPLACE_EXISTING)
-                    .failureBehavior(FailureBehavior.DELETE)
-                    .build())),
-            "s3:GetObject", access.where(full));
-        long got = Files.size(target);
-        if (resp.contentLength() != null && resp.contentLength() != got) {
-          throw new IOException("download of " + access.where(full) + " is truncated: got " + got
-              + " of " + resp.contentLength() + " bytes");
-        }
+        downloadWhole(full, target);
       } else {
         downloadRanges(full, size, target, rangeSize, t);
       }
@@ -178,6 +154,30 @@ public final class Downloader {
     if (LOG.isDebugEnabled()) {
       LOG.debug("{}: downloaded {} ({} bytes) in {} ms", location, object.key(), size,
           (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  /** One GET into the file (on the synchronous client when there is one), its length checked. */
+  private void downloadWhole(String full, Path target) throws IOException {
+    Long expected;
+    if (access.sync() != null) {
+      try (ResponseInputStream<GetObjectResponse> in = (ResponseInputStream<GetObjectResponse>) get(full)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        expected = in.response().contentLength();
+      }
+    } else {
+      expected = access.await(
+          access.plain().getObject(access.get(full).build(), AsyncResponseTransformer.toFile(target,
+              FileTransformerConfiguration.builder()
+                  .fileWriteOption(FileWriteOption.CREATE_OR_REPLACE_EXISTING)
+                  .failureBehavior(FailureBehavior.DELETE)
+                  .build())),
+          "s3:GetObject", access.where(full)).contentLength();
+    }
+    long got = Files.size(target);
+    if (expected != null && expected != got) {
+      throw new IOException("download of " + access.where(full) + " is truncated: got " + got + " of " + expected
+          + " bytes");
     }
   }
 
