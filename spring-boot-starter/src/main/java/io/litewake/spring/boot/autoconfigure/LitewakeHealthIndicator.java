@@ -26,10 +26,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public final class LitewakeHealthIndicator implements HealthIndicator {
   private final Replicator replicator;
   private final UploadFailures failures;
-  private final LitewakeProperties.Health bounds;
+  private final LitewakeHealthProperties bounds;
   private final Clock clock;
 
-  LitewakeHealthIndicator(Replicator replicator, UploadFailures failures, LitewakeProperties.Health bounds,
+  LitewakeHealthIndicator(Replicator replicator, UploadFailures failures, LitewakeHealthProperties bounds,
       Clock clock) {
     this.replicator = Objects.requireNonNull(replicator, "replicator");
     this.failures = Objects.requireNonNull(failures, "failures");

@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -50,7 +51,7 @@ public class LitewakeProperties {
   private Integer minCheckpointPages;
   /** WAL pages above which the WAL is copied and checkpointed under a brief write lock (library default 10000). */
   private Integer maxCheckpointPages;
-  private final Health health = new Health();
+  @NestedConfigurationProperty private final LitewakeHealthProperties health = new LitewakeHealthProperties();
 
   /** Creates the properties with their defaults. */
   public LitewakeProperties() {}
@@ -422,11 +423,12 @@ public class LitewakeProperties {
    *
    * @return the health settings
    */
-  public Health getHealth() {
+  public LitewakeHealthProperties getHealth() {
     return health;
   }
 
-  private static Duration positive(String property, Duration d) {
+  /** {@code d}, unless it is zero or negative (null passes: the default applies). */
+  static Duration positive(String property, Duration d) {
     if (d != null && (d.isNegative() || d.isZero())) {
       throw new IllegalArgumentException(property + " must be positive, was " + d);
     }
@@ -438,69 +440,5 @@ public class LitewakeProperties {
       throw new IllegalArgumentException(property + " must be positive, was " + n);
     }
     return n;
-  }
-
-  /**
-   * Bounds of the {@code litewake} health indicator, under {@code litewake.health.*}. It is DOWN
-   * when another instance took over the replica, when uploads have failed for longer than {@link
-   * #getMaxFailureTime() max-failure-time}, or when the replication lag exceeds {@link
-   * #getMaxLag() max-lag}.
-   */
-  public static class Health {
-    /** Replication lag (age of the oldest commit not yet in the replica) above which the litewake health indicator is DOWN. */
-    private Duration maxLag = Duration.ofMinutes(5);
-    /** How long uploads may keep failing before the litewake health indicator is DOWN; failures are retried meanwhile and the data waits in the local spool. */
-    private Duration maxFailureTime = Duration.ofMinutes(1);
-
-    /** Creates the settings with their defaults. */
-    public Health() {}
-
-    /**
-     * The replication lag (age of the oldest commit not yet in the replica) above which the health
-     * is DOWN (default 5 minutes).
-     *
-     * @return the bound
-     */
-    public Duration getMaxLag() {
-      return maxLag;
-    }
-
-    /**
-     * Sets {@code litewake.health.max-lag}.
-     *
-     * @param maxLag a positive duration
-     * @throws IllegalArgumentException if it is null or not positive
-     */
-    public void setMaxLag(Duration maxLag) {
-      this.maxLag = required("litewake.health.max-lag", maxLag);
-    }
-
-    /**
-     * How long uploads may keep failing (the store unreachable, access denied, ...) before the
-     * health is DOWN (default 1 minute). Failures are retried meanwhile; the data waits in the
-     * local spool.
-     *
-     * @return the bound
-     */
-    public Duration getMaxFailureTime() {
-      return maxFailureTime;
-    }
-
-    /**
-     * Sets {@code litewake.health.max-failure-time}.
-     *
-     * @param maxFailureTime a positive duration
-     * @throws IllegalArgumentException if it is null or not positive
-     */
-    public void setMaxFailureTime(Duration maxFailureTime) {
-      this.maxFailureTime = required("litewake.health.max-failure-time", maxFailureTime);
-    }
-
-    private static Duration required(String property, Duration d) {
-      if (d == null) {
-        throw new IllegalArgumentException(property + " must be set");
-      }
-      return positive(property, d);
-    }
   }
 }
