@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The restore and boot figures of the performance issue, Litewake against Litestream v0.3.13 back
@@ -374,7 +373,7 @@ public final class PerfProbe {
   private void awaitObjects(String prefix, String dir, int n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (count(prefix, dir) >= n) {
+      if (ReplicaFiles.count(s3.objects(BUCKET, prefix), dir) >= n) {
         Thread.sleep(1000);
         return;
       }
@@ -383,36 +382,8 @@ public final class PerfProbe {
     throw new IllegalStateException("no " + dir + " under " + prefix);
   }
 
-  private long count(String prefix, String dir) throws IOException {
-    Path root = s3.objects(BUCKET, prefix);
-    if (!Files.isDirectory(root)) {
-      return 0;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.toString().contains(dir) && Files.isRegularFile(p)).count();
-    } catch (java.io.UncheckedIOException e) {
-      return 0;
-    }
-  }
-
   private String shape(String prefix) throws IOException {
-    long snaps = 0;
-    long snapBytes = 0;
-    long wal = 0;
-    long walBytes = 0;
-    try (Stream<Path> s = Files.walk(s3.objects(BUCKET, prefix))) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        if (p.toString().contains("/snapshots/")) {
-          snaps++;
-          snapBytes += Files.size(p);
-        } else if (p.toString().contains("/wal/")) {
-          wal++;
-          walBytes += Files.size(p);
-        }
-      }
-    }
-    return String.format(Locale.ROOT, "%d snapshot %.1f MB + %d WAL objects %.1f MB", snaps, snapBytes / 1e6, wal,
-        walBytes / 1e6);
+    return ReplicaFiles.shape(s3.objects(BUCKET, prefix));
   }
 
   private static void summary(Map<String, List<Double>> times) {

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What the workloads run on: the work directory (databases, logs), one S3Proxy (child JVM) behind
@@ -141,7 +140,7 @@ final class Rig implements AutoCloseable {
       if (side != null) {
         side.assertAlive();
       }
-      if (objects(prefix, "/snapshots/") > 0) {
+      if (ReplicaFiles.count(s3.objects(BUCKET, prefix), "/snapshots/") > 0) {
         quiet(1000, 600_000);
         return;
       }
@@ -151,39 +150,11 @@ final class Rig implements AutoCloseable {
   }
 
   long walObjects(String prefix) throws IOException {
-    return objects(prefix, "/wal/");
-  }
-
-  private long objects(String prefix, String dir) throws IOException {
-    Path root = s3.objects(BUCKET, prefix);
-    if (!Files.isDirectory(root)) {
-      return 0;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.toString().contains(dir) && Files.isRegularFile(p)).count();
-    } catch (java.io.UncheckedIOException e) {
-      return 0; // a directory changed under us; retry on the next poll
-    }
+    return ReplicaFiles.count(s3.objects(BUCKET, prefix), "/wal/");
   }
 
   /** Snapshots and WAL objects under {@code prefix}: how many, how large. */
   String shape(String prefix) throws IOException {
-    Path root = s3.objects(BUCKET, prefix);
-    long snaps = 0;
-    long snapBytes = 0;
-    long wal = 0;
-    long walBytes = 0;
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        if (p.toString().contains("/snapshots/")) {
-          snaps++;
-          snapBytes += Files.size(p);
-        } else if (p.toString().contains("/wal/")) {
-          wal++;
-          walBytes += Files.size(p);
-        }
-      }
-    }
-    return String.format("%d snapshot %.1f MB + %d WAL objects %.1f MB", snaps, snapBytes / 1e6, wal, walBytes / 1e6);
+    return ReplicaFiles.shape(s3.objects(BUCKET, prefix));
   }
 }
